@@ -1,0 +1,46 @@
+/* conf: one options table drives the command line, the config file and
+ * --help. The result is a read-only struct conf. */
+#ifndef NFTOP_CONF_H
+#define NFTOP_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "batch.h"
+#include "store.h"
+
+struct conf {
+	char **read;			/* -r files, in order */
+	size_t nread;
+	char **listen;			/* -l addresses */
+	size_t nlisten;
+	bool batch;
+	enum out_format format;
+	size_t top;
+	enum sort_by sort;
+	uint32_t window_s;		/* 0: whole input */
+	uint32_t interval_s;		/* 0: print once */
+	double duration_s;		/* live batch: stop after this; 0 = until signalled */
+	double speed;			/* replay: 0 as fast as possible, 1 real time */
+	unsigned port;			/* replay: only UDP to this port */
+	bool no_scale;
+	size_t max_keys;
+	int rcvbuf;
+	bool quiet;
+	bool help, version;
+	int verbose;
+	const char *config_used;	/* path of the config file read, if any */
+};
+
+enum { CONF_OK = 0, CONF_EXIT = 1, CONF_ERROR = -1 };
+
+void conf_defaults(struct conf *c);
+/* Reads the config file (the -c/--config one, else the usual places unless
+ * --no-config) and then the command line. On error *cause says why. */
+int conf_load(struct conf *c, int argc, char **argv, char **cause);
+void conf_usage(FILE *out);
+void conf_free(struct conf *c);
+
+#endif

@@ -1,0 +1,40 @@
+/* flow: the flow record every decoder produces and every later stage reads.
+ * Addresses are 16 bytes; IPv4 is stored v4-mapped (::ffff:a.b.c.d), one way everywhere. */
+#ifndef NFTOP_FLOW_H
+#define NFTOP_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct flow_addr {
+	uint8_t b[16];
+};
+
+struct flow {
+	struct flow_addr src, dst, nexthop;
+	struct flow_addr exporter;	/* address the datagram came from */
+	uint64_t bytes, packets;	/* already scaled by 'sampling' unless scaling is off */
+	uint64_t first_ms, last_ms;	/* flow start/end, Unix milliseconds (0 = unknown) */
+	uint64_t recv_ms;		/* when the export arrived (live) or was captured (pcap) */
+	uint32_t in_if, out_if;
+	uint32_t src_as, dst_as;
+	uint32_t domain;		/* v9 source id / IPFIX observation domain */
+	uint32_t sampling;		/* sampling rate applied (1 = unsampled) */
+	uint16_t sport, dport;		/* for ICMP, dport = type * 256 + code */
+	uint8_t proto, tcp_flags, tos;
+	uint8_t version;		/* 5, 9, 10 (IPFIX) */
+};
+
+#define FLOW_ADDRSTRLEN 46
+
+void flow_addr_set4(struct flow_addr *a, const uint8_t v4[4]);
+void flow_addr_set4u(struct flow_addr *a, uint32_t v4);	/* host order */
+bool flow_addr_is4(const struct flow_addr *a);
+bool flow_addr_is_zero(const struct flow_addr *a);
+/* Text form: dotted quad for v4-mapped, RFC 5952 for IPv6. */
+char *flow_addr_fmt(const struct flow_addr *a, char *buf, size_t len);
+/* Parses an IPv4 or IPv6 literal. */
+bool flow_addr_parse(const char *s, struct flow_addr *a);
+
+#endif

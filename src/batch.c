@@ -1,0 +1,204 @@
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "batch.h"
+#include "names.h"
+
+bool out_format_parse(const char *s, enum out_format *f)
+{
+	if (!strcmp(s, "text")) *f = OUT_TEXT;
+	else if (!strcmp(s, "csv")) *f = OUT_CSV;
+	else if (!strcmp(s, "json")) *f = OUT_JSON;
+	else return false;
+	return true;
+}
+
+static char *iso_time(uint64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+static bool dim_is_addr(enum dim d)
+{
+	return d == DIM_SRC_IP || d == DIM_DST_IP || d == DIM_EXPORTER;
+}
+
+static bool dim_is_iface(enum dim d)
+{
+	return d == DIM_IN_IF || d == DIM_OUT_IF;
+}
+
+char *batch_key(enum dim d, const struct store_key *k, char *buf, size_t len)
+{
+	if (dim_is_addr(d)) {
+		struct flow_addr a;
+		memcpy(a.b, k->addr, 16);
+		return flow_addr_fmt(&a, buf, len);
+	}
+	snprintf(buf, len, "%" PRIu32, k->num);
+	return buf;
+}
+
+/* The second column: protocol name, or the exporter an interface belongs to. */
+static const char *key_name(enum dim d, const struct store_key *k, char *buf, size_t len)
+{
+	if (d == DIM_PROTO) {
+		const char *n = proto_name((uint8_t)k->num);
+		return n ? n : "";
+	}
+	if (dim_is_iface(d)) {
+		struct flow_addr a;
+		memcpy(a.b, k->addr, 16);
+		return flow_addr_fmt(&a, buf, len);
+	}
+	return "";
+}
+
+/* ---- JSON ---- */
+
+static void json_counters(FILE *o, const struct counters *c)
+{
+	fprintf(o, "\"flows\":%" PRIu64 ",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64,
+		c->flows, c->packets, c->bytes);
+}
+
+static void json_exporter(FILE *o, const struct exporter_stats *e)
+{
+	char a[FLOW_ADDRSTRLEN];
+	fprintf(o, "{\"address\":\"%s\",\"version\":%u,\"datagrams\":%" PRIu64 ",\"flows\":%" PRIu64
+		",\"malformed\":%" PRIu64 ",\"waiting_for_template\":%" PRIu64
+		",\"dropped_no_template\":%" PRIu64 ",\"seq_lost\":%" PRIu64 ",\"sampling\":%" PRIu32
+		",\"templates\":%" PRIu64 ",\"templates_rejected\":%" PRIu64
+		",\"options_records\":%" PRIu64 ",\"decoded_late\":%" PRIu64
+		",\"seq_lost_datagrams\":%" PRIu64 "}",
+		flow_addr_fmt(&e->addr, a, sizeof a), e->version, e->datagrams, e->flows, e->malformed,
+		e->waiting_for_template, e->dropped_no_template, e->seq_lost, e->sampling,
+		e->templates, e->templates_rejected, e->options_records, e->decoded_late,
+		e->seq_lost_datagrams);
+}
+
+static void print_json(FILE *o, const struct snap *sn)
+{
+	char t0[32], t1[32], k[FLOW_ADDRSTRLEN], nb[FLOW_ADDRSTRLEN];
+	fprintf(o, "{\"window\":{\"start\":\"%s\",\"end\":\"%s\",\"seconds\":%" PRIu32 "},",
+		iso_time(sn->start_ms, t0, sizeof t0), iso_time(sn->end_ms, t1, sizeof t1), sn->seconds);
+	fputs("\"totals\":{", o);
+	json_counters(o, &sn->total);
+	fputs("},\"exporters\":[", o);
+	for (size_t i = 0; i < sn->nexp; i++) {
+		if (i)
+			fputc(',', o);
+		json_exporter(o, &sn->exp[i]);
+	}
+	fprintf(o, "],\"sort\":\"%s\",\"top\":{", sort_name(sn->sort));
+	for (int d = 0; d < DIM_COUNT; d++) {
+		const struct snap_dim *sd = &sn->dim[d];
+		fprintf(o, "%s\"%s\":[", d ? "," : "", dim_name((enum dim)d));
+		for (size_t i = 0; i < sd->n; i++) {
+			const struct store_row *r = &sd->rows[i];
+			fprintf(o, "%s{\"key\":\"%s\",", i ? "," : "",
+				batch_key((enum dim)d, &r->key, k, sizeof k));
+			const char *name = key_name((enum dim)d, &r->key, nb, sizeof nb);
+			if (*name)
+				fprintf(o, "\"%s\":\"%s\",", dim_is_iface((enum dim)d) ? "exporter" : "name", name);
+			json_counters(o, &r->c);
+			fputc('}', o);
+		}
+		fputc(']', o);
+	}
+	fputs("},\"keys\":{", o);
+	for (int d = 0; d < DIM_COUNT; d++) {
+		const struct store_dim_info *in = &sn->dim[d].info;
+		fprintf(o, "%s\"%s\":{\"tracked\":%zu,\"evicted\":%" PRIu64 ",\"evicted_share\":{",
+			d ? "," : "", dim_name((enum dim)d), in->keys, in->evicted);
+		json_counters(o, &in->other);
+		fputs("}}", o);
+	}
+	const struct source_stats *s = &sn->src;
+	fprintf(o, "},\"input\":{\"datagrams\":%" PRIu64 ",\"not_export\":%" PRIu64
+		",\"other_port\":%" PRIu64 ",\"not_ip\":%" PRIu64 ",\"not_udp\":%" PRIu64
+		",\"truncated\":%" PRIu64 ",\"fragments\":%" PRIu64 ",\"reassembled\":%" PRIu64
+		",\"fragments_dropped\":%" PRIu64 ",\"kernel_drops\":%" PRIu64
+		",\"unknown_version\":%" PRIu64 ",\"exporters_rejected\":%" PRIu64
+		",\"late\":%" PRIu64 "}}\n",
+		s->datagrams, s->not_export, s->other_port, s->pkt.not_ip, s->pkt.not_udp,
+		s->pkt.truncated, s->pkt.fragments, s->pkt.reassembled, s->pkt.frag_dropped,
+		s->kernel_drops, sn->dec.unknown_version, sn->dec.exporters_rejected, sn->late);
+}
+
+/* ---- CSV ---- */
+
+static void print_csv(FILE *o, const struct snap *sn, bool first)
+{
+	char t0[32], t1[32], k[FLOW_ADDRSTRLEN], nb[FLOW_ADDRSTRLEN];
+	iso_time(sn->start_ms, t0, sizeof t0);
+	iso_time(sn->end_ms, t1, sizeof t1);
+	if (first)
+		fputs("window_start,window_end,dimension,rank,key,name,flows,packets,bytes\n", o);
+	fprintf(o, "%s,%s,total,0,,,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", t0, t1,
+		sn->total.flows, sn->total.packets, sn->total.bytes);
+	for (int d = 0; d < DIM_COUNT; d++) {
+		const struct snap_dim *sd = &sn->dim[d];
+		for (size_t i = 0; i < sd->n; i++) {
+			const struct store_row *r = &sd->rows[i];
+			fprintf(o, "%s,%s,%s,%zu,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", t0, t1,
+				dim_name((enum dim)d), i + 1, batch_key((enum dim)d, &r->key, k, sizeof k),
+				key_name((enum dim)d, &r->key, nb, sizeof nb),
+				r->c.flows, r->c.packets, r->c.bytes);
+		}
+	}
+}
+
+/* ---- text ---- */
+
+static void print_text(FILE *o, const struct snap *sn)
+{
+	char t0[32], t1[32], k[FLOW_ADDRSTRLEN], nb[FLOW_ADDRSTRLEN], a[FLOW_ADDRSTRLEN];
+	fprintf(o, "window %s .. %s (%" PRIu32 " s)  flows %" PRIu64 "  packets %" PRIu64
+		"  bytes %" PRIu64 "\n", iso_time(sn->start_ms, t0, sizeof t0),
+		iso_time(sn->end_ms, t1, sizeof t1), sn->seconds, sn->total.flows, sn->total.packets,
+		sn->total.bytes);
+	fprintf(o, "\n%-40s %3s %10s %10s %9s %7s %7s %8s %8s\n", "exporter", "ver", "datagrams",
+		"flows", "malformed", "waiting", "dropped", "seq_lost", "sampling");
+	for (size_t i = 0; i < sn->nexp; i++) {
+		const struct exporter_stats *e = &sn->exp[i];
+		fprintf(o, "%-40s %3u %10" PRIu64 " %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %7" PRIu64
+			" %8" PRIu64 " %8" PRIu32 "\n", flow_addr_fmt(&e->addr, a, sizeof a), e->version,
+			e->datagrams, e->flows, e->malformed, e->waiting_for_template,
+			e->dropped_no_template, e->seq_lost, e->sampling);
+	}
+	for (int d = 0; d < DIM_COUNT; d++) {
+		const struct snap_dim *sd = &sn->dim[d];
+		fprintf(o, "\ntop %s by %s (%zu keys", dim_name((enum dim)d), sort_name(sn->sort),
+			sd->info.keys);
+		if (sd->info.evicted)
+			fprintf(o, ", %" PRIu64 " evicted", sd->info.evicted);
+		fprintf(o, ")\n%4s  %-40s %-8s %10s %12s %16s %7s %14s\n", "#", "key", "name", "flows",
+			"packets", "bytes", "share", "bits/s");
+		for (size_t i = 0; i < sd->n; i++) {
+			const struct store_row *r = &sd->rows[i];
+			double share = sn->total.bytes ? 100.0 * (double)r->c.bytes / (double)sn->total.bytes : 0;
+			double bps = sn->seconds ? 8.0 * (double)r->c.bytes / sn->seconds : 0;
+			fprintf(o, "%4zu  %-40s %-8s %10" PRIu64 " %12" PRIu64 " %16" PRIu64 " %6.1f%% %14.0f\n",
+				i + 1, batch_key((enum dim)d, &r->key, k, sizeof k),
+				key_name((enum dim)d, &r->key, nb, sizeof nb), r->c.flows, r->c.packets,
+				r->c.bytes, share, bps);
+		}
+	}
+	fputc('\n', o);
+}
+
+void batch_print(FILE *out, const struct snap *sn, enum out_format f, bool first)
+{
+	switch (f) {
+	case OUT_JSON: print_json(out, sn); break;
+	case OUT_CSV: print_csv(out, sn, first); break;
+	case OUT_TEXT: print_text(out, sn); break;
+	}
+	fflush(out);
+}

@@ -1,0 +1,459 @@
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "err.h"
+#include "window.h"
+#include "xmem.h"
+
+typedef int (*setter)(struct conf *c, const char *v, char **cause);
+
+struct opt {
+	const char *name;	/* long option and config-file key */
+	int key;		/* short option letter, or a value >= 256 */
+	const char *arg;	/* argument name in --help, NULL for a flag */
+	setter set;
+	bool cli_only;
+	const char *help;
+};
+
+static int set_list(char ***list, size_t *n, const char *v)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = xstrdup(v);
+	return CONF_OK;
+}
+
+static bool parse_ulong(const char *v, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	if (!*v || *v == '-')
+		return false;
+	unsigned long x = strtoul(v, &end, 10);
+	if (errno || *end || x > max)
+		return false;
+	*out = x;
+	return true;
+}
+
+static bool parse_bool(const char *v, bool *b)
+{
+	if (!v || !strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+		*b = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off"))
+		*b = false;
+	else
+		return false;
+	return true;
+}
+
+#define FLAG_SETTER(fn, field) \
+	static int fn(struct conf *c, const char *v, char **cause) \
+	{ \
+		if (!parse_bool(v, &c->field)) { \
+			*cause = err_fmt("expected yes or no, not '%s'", v); \
+			return CONF_ERROR; \
+		} \
+		return CONF_OK; \
+	}
+
+FLAG_SETTER(set_batch, batch)
+FLAG_SETTER(set_no_scale, no_scale)
+FLAG_SETTER(set_quiet, quiet)
+FLAG_SETTER(set_help, help)
+FLAG_SETTER(set_version, version)
+
+static int set_read(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_list(&c->read, &c->nread, v);
+}
+
+static int set_listen(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_list(&c->listen, &c->nlisten, v);
+}
+
+static int set_format(struct conf *c, const char *v, char **cause)
+{
+	if (out_format_parse(v, &c->format))
+		return CONF_OK;
+	*cause = err_fmt("format must be text, csv or json, not '%s'", v);
+	return CONF_ERROR;
+}
+
+static int set_sort(struct conf *c, const char *v, char **cause)
+{
+	if (sort_parse(v, &c->sort))
+		return CONF_OK;
+	*cause = err_fmt("sort must be bytes, packets or flows, not '%s'", v);
+	return CONF_ERROR;
+}
+
+static int set_top(struct conf *c, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, 100000, &n) || n == 0) {
+		*cause = err_fmt("top must be a number from 1 to 100000, not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->top = n;
+	return CONF_OK;
+}
+
+static int set_duration_field(uint32_t *field, const char *what, const char *v, char **cause)
+{
+	if (!window_parse(v, field)) {
+		*cause = err_fmt("%s must be a duration like 30, 30s, 5m or 1h (at most 7d), not '%s'", what, v);
+		return CONF_ERROR;
+	}
+	return CONF_OK;
+}
+
+static int set_window(struct conf *c, const char *v, char **cause)
+{
+	return set_duration_field(&c->window_s, "window", v, cause);
+}
+
+static int set_interval(struct conf *c, const char *v, char **cause)
+{
+	return set_duration_field(&c->interval_s, "interval", v, cause);
+}
+
+static int set_duration(struct conf *c, const char *v, char **cause)
+{
+	uint32_t s;
+	if (set_duration_field(&s, "duration", v, cause) < 0)
+		return CONF_ERROR;
+	c->duration_s = s;
+	return CONF_OK;
+}
+
+static int set_speed(struct conf *c, const char *v, char **cause)
+{
+	char *end;
+	double x = strtod(v, &end);
+	if (!*v || *end || !(x >= 0) || x > 1e6) {
+		*cause = err_fmt("speed must be 0 (as fast as possible) or a factor like 1 or 10, not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->speed = x;
+	return CONF_OK;
+}
+
+static int set_port(struct conf *c, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, 65535, &n)) {
+		*cause = err_fmt("port must be 0-65535, not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->port = (unsigned)n;
+	return CONF_OK;
+}
+
+static int set_max_keys(struct conf *c, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, 1000000000UL, &n) || n < 10) {
+		*cause = err_fmt("max-keys must be a number from 10 to 1000000000, not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->max_keys = n;
+	return CONF_OK;
+}
+
+static int set_rcvbuf(struct conf *c, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, INT_MAX, &n)) {
+		*cause = err_fmt("rcvbuf must be a byte count, not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->rcvbuf = (int)n;
+	return CONF_OK;
+}
+
+static int set_verbose(struct conf *c, const char *v, char **cause)
+{
+	(void)v;
+	(void)cause;
+	c->verbose++;
+	return CONF_OK;
+}
+
+static int set_nothing(struct conf *c, const char *v, char **cause)
+{
+	(void)c;
+	(void)v;
+	(void)cause;
+	return CONF_OK;	/* handled before the table runs (config file selection) */
+}
+
+enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG };
+
+static const struct opt opts[] = {
+	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
+	{ "listen", 'l', "[ADDR:]PORT", set_listen, false, "collect NetFlow/IPFIX on UDP (IPv4, or [IPv6]:PORT); repeatable; default 2055" },
+	{ "batch", 'b', NULL, set_batch, false, "no screen: print the aggregates to standard output" },
+	{ "format", 'o', "FMT", set_format, false, "batch output: text, csv or json (one object per line)" },
+	{ "top", 'n', "N", set_top, false, "rows per dimension (default 10)" },
+	{ "sort", 's', "KEY", set_sort, false, "order rows by bytes, packets or flows (default bytes)" },
+	{ "window", 'w', "DUR", set_window, false, "sliding window, e.g. 10s, 1m, 5m, 1h (batch default: the whole input)" },
+	{ "interval", O_INTERVAL, "DUR", set_interval, false, "batch: print every DUR of input time (window defaults to DUR)" },
+	{ "duration", O_DURATION, "DUR", set_duration, false, "batch with --listen: stop after DUR" },
+	{ "speed", O_SPEED, "X", set_speed, false, "replay speed: 0 as fast as possible (default), 1 real time, N times faster" },
+	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
+	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
+	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
+	{ "rcvbuf", O_RCVBUF, "BYTES", set_rcvbuf, false, "UDP receive buffer (default 33554432)" },
+	{ "quiet", 'q', NULL, set_quiet, false, "no progress or summary on standard error" },
+	{ "config", 'c', "FILE", set_nothing, true, "read this config file instead of the usual ones" },
+	{ "no-config", O_NO_CONFIG, NULL, set_nothing, true, "read no config file" },
+	{ "verbose", 'v', NULL, set_verbose, true, "more detail (with --version: libraries)" },
+	{ "help", 'h', NULL, set_help, true, "this help" },
+	{ "version", 'V', NULL, set_version, true, "print the version" },
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+void conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof *c);
+	c->format = OUT_TEXT;
+	c->top = 10;
+	c->sort = SORT_BYTES;
+	c->max_keys = 1000000;
+	c->rcvbuf = 32 << 20;
+}
+
+void conf_free(struct conf *c)
+{
+	for (size_t i = 0; i < c->nread; i++)
+		free(c->read[i]);
+	for (size_t i = 0; i < c->nlisten; i++)
+		free(c->listen[i]);
+	free(c->read);
+	free(c->listen);
+	free((char *)c->config_used);
+	memset(c, 0, sizeof *c);
+}
+
+static const struct opt *opt_by_name(const char *name)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (!strcmp(opts[i].name, name))
+			return &opts[i];
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* Lines of "name value" or "name = value"; '#' starts a comment. */
+static int read_config(struct conf *c, const char *path, FILE *f, char **cause)
+{
+	char line[4096];
+	unsigned lineno = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = trim(line);
+		if (!*s)
+			continue;
+		char *v = s + strcspn(s, " \t=");
+		if (*v) {
+			*v++ = '\0';
+			v = trim(v);
+			if (*v == '=')
+				v = trim(v + 1);
+		}
+		const struct opt *o = opt_by_name(s);
+		if (!o || o->cli_only) {
+			*cause = err_fmt("%s:%u: unknown option '%s'", path, lineno, s);
+			return CONF_ERROR;
+		}
+		if (o->arg && !*v) {
+			*cause = err_fmt("%s:%u: '%s' needs a value (%s)", path, lineno, s, o->arg);
+			return CONF_ERROR;
+		}
+		char *why = NULL;
+		if (o->set(c, *v ? v : NULL, &why) < 0) {
+			*cause = err_fmt("%s:%u: %s: %s", path, lineno, s, why);
+			free(why);
+			return CONF_ERROR;
+		}
+	}
+	return CONF_OK;
+}
+
+/* -c/--config and --no-config decide which file is read before the rest. */
+static void scan_config_args(int argc, char **argv, const char **path, bool *none)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "--no-config"))
+			*none = true;
+		else if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc)
+			*path = argv[++i];
+		else if (!strncmp(a, "--config=", 9))
+			*path = a + 9;
+		else if (!strncmp(a, "-c", 2) && a[2])
+			*path = a + 2;
+	}
+}
+
+static int load_config_file(struct conf *c, const char *explicit_path, char **cause)
+{
+	char buf[4096];
+	const char *cands[3];
+	size_t n = 0;
+	if (explicit_path) {
+		cands[n++] = explicit_path;
+	} else {
+		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+		if (xdg && *xdg)
+			snprintf(buf, sizeof buf, "%s/nftop/config", xdg);
+		else if (home && *home)
+			snprintf(buf, sizeof buf, "%s/.config/nftop/config", home);
+		else
+			buf[0] = '\0';
+		if (buf[0])
+			cands[n++] = buf;
+		cands[n++] = "/etc/nftop.conf";
+	}
+	for (size_t i = 0; i < n; i++) {
+		FILE *f = fopen(cands[i], "r");
+		if (!f) {
+			if (explicit_path) {
+				*cause = err_fmt("%s: %s", cands[i], strerror(errno));
+				return CONF_ERROR;
+			}
+			continue;
+		}
+		int rc = read_config(c, cands[i], f, cause);
+		fclose(f);
+		c->config_used = xstrdup(cands[i]);
+		return rc;
+	}
+	return CONF_OK;
+}
+
+int conf_load(struct conf *c, int argc, char **argv, char **cause)
+{
+	const char *cfg = NULL;
+	bool no_cfg = false;
+	scan_config_args(argc, argv, &cfg, &no_cfg);
+	if (!no_cfg && load_config_file(c, cfg, cause) < 0)
+		return CONF_ERROR;
+
+	struct option lopts[NOPTS + 1];
+	char shorts[2 * NOPTS + 2];
+	size_t ns = 0;
+	shorts[ns++] = ':';
+	for (size_t i = 0; i < NOPTS; i++) {
+		lopts[i].name = opts[i].name;
+		lopts[i].has_arg = opts[i].arg ? required_argument : no_argument;
+		lopts[i].flag = NULL;
+		lopts[i].val = opts[i].key;
+		if (opts[i].key < 256) {
+			shorts[ns++] = (char)opts[i].key;
+			if (opts[i].arg)
+				shorts[ns++] = ':';
+		}
+	}
+	memset(&lopts[NOPTS], 0, sizeof lopts[NOPTS]);
+	shorts[ns] = '\0';
+
+	/* Lists given on the command line replace those from the config file. */
+	bool cli_read = false, cli_listen = false;
+	optind = 0;
+	opterr = 0;
+	int ch;
+	while ((ch = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+		if (ch == '?') {
+			if (optopt && optopt < 256)
+				*cause = err_fmt("unknown option '-%c' (see nftop --help)", optopt);
+			else
+				*cause = err_fmt("unknown option '%s' (see nftop --help)", argv[optind - 1]);
+			return CONF_ERROR;
+		}
+		if (ch == ':') {
+			*cause = err_fmt("option '%s' needs a value", argv[optind - 1]);
+			return CONF_ERROR;
+		}
+		const struct opt *o = NULL;
+		for (size_t i = 0; i < NOPTS; i++)
+			if (opts[i].key == ch)
+				o = &opts[i];
+		if (!o)
+			continue;
+		if (o->set == set_read && !cli_read) {
+			cli_read = true;
+			while (c->nread)
+				free(c->read[--c->nread]);
+		}
+		if (o->set == set_listen && !cli_listen) {
+			cli_listen = true;
+			while (c->nlisten)
+				free(c->listen[--c->nlisten]);
+		}
+		char *why = NULL;
+		if (o->set(c, o->arg ? optarg : NULL, &why) < 0) {
+			*cause = err_fmt("--%s: %s", o->name, why);
+			free(why);
+			return CONF_ERROR;
+		}
+	}
+	if (optind < argc) {
+		*cause = err_fmt("unexpected argument '%s' (files are read with -r FILE)", argv[optind]);
+		return CONF_ERROR;
+	}
+	if (c->help || c->version)
+		return CONF_EXIT;
+	if (c->interval_s && !c->window_s)
+		c->window_s = c->interval_s;
+	return CONF_OK;
+}
+
+void conf_usage(FILE *out)
+{
+	fputs("usage: nftop [options]\n"
+	      "  top for network flows: NetFlow v5/v9 and IPFIX, live or replayed.\n\n", out);
+	for (size_t i = 0; i < NOPTS; i++) {
+		char left[64];
+		const struct opt *o = &opts[i];
+		if (o->key < 256)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		fprintf(out, "  %-28s %s\n", left, o->help);
+	}
+	fputs("\nConfig file: $XDG_CONFIG_HOME/nftop/config, else /etc/nftop.conf; one option\n"
+	      "per line as 'name value' (long names, without dashes), e.g. 'window 5m'.\n"
+	      "\nexamples:\n"
+	      "  nftop -b -r export.pcap                    top 10 of everything in a capture\n"
+	      "  nftop -b -r export.pcap -o json -n 20      the same as one JSON object\n"
+	      "  nftop -b -r export.pcap -w 1m --interval 1m -o csv   one CSV block per minute\n"
+	      "  nftop -b -l 2055 -l [::1]:4739 --duration 30s       collect for 30 s, then print\n"
+	      "  nftop -b -r a.pcap -r b.pcap --port 2055 -s packets  two files, one port, by packets\n"
+	      "\nexit status: 0 success, 1 an input could not be read or decoded, 2 usage error.\n", out);
+}

@@ -1,0 +1,188 @@
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "ingest.h"
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void on_flow(void *arg, const struct flow *f)
+{
+	struct ingest *in = arg;
+	in->flows++;
+	store_add(in->store, f);
+}
+
+void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, struct store *st,
+		 ingest_tick_fn tick, void *arg, volatile sig_atomic_t *stop)
+{
+	memset(in, 0, sizeof *in);
+	in->c = c;
+	in->dec = dec;
+	in->store = st;
+	in->tick = tick;
+	in->tick_arg = arg;
+	in->stop = stop;
+}
+
+void ingest_source_stats(const struct ingest *in, struct source_stats *st)
+{
+	*st = in->done;
+	if (in->cur) {
+		struct source_stats cur;
+		source_stats(in->cur, &cur);
+		source_stats_add(st, &cur);
+	}
+}
+
+/* Prints for every --interval boundary that input time t has passed. */
+static void interval_ticks(struct ingest *in, uint64_t t)
+{
+	uint64_t iv = (uint64_t)in->c->interval_s * 1000;
+	if (!iv || !in->tick)
+		return;
+	if (!in->next_print_ms)
+		in->next_print_ms = (t / iv + 1) * iv;
+	while (t >= in->next_print_ms) {
+		store_advance(in->store, in->next_print_ms - 1);
+		in->tick(in->tick_arg, in);
+		in->next_print_ms += iv;
+	}
+}
+
+static void progress(const struct ingest *in, const char *path, uint64_t started, bool final)
+{
+	struct source_stats st;
+	source_stats(in->cur, &st);
+	double secs = (double)(mono_ms() - started) / 1000.0;
+	double pct = st.bytes_total ? 100.0 * (double)st.bytes_done / (double)st.bytes_total : 0;
+	double rate = secs > 0 ? (double)in->flows / secs : 0;
+	if (!final)
+		fprintf(stderr, "\rnftop: %s %5.1f%%  %" PRIu64 " flows  %.0f flows/s ", path, pct, in->flows, rate);
+	else
+		fprintf(stderr, "\rnftop: %s: %" PRIu64 " datagrams, %" PRIu64 " flows in %.1f s (%.0f flows/s)\n",
+			path, st.datagrams, in->flows, secs, rate);
+}
+
+int ingest_replay(struct ingest *in, const char *path)
+{
+	struct source *s;
+	char *cause = NULL;
+	int rc = source_pcap_open(path, in->c->port, &s, &cause);
+	if (rc < 0) {
+		fprintf(stderr, "nftop: %s\n", cause);
+		free(cause);
+		in->errors++;
+		return rc;
+	}
+	in->cur = s;
+	bool show = !in->c->quiet && isatty(STDERR_FILENO);
+	uint64_t started = mono_ms(), last_shown = started, first_input = 0;
+	uint64_t flows_before = in->flows;
+	struct datagram dg;
+	while (!(in->stop && *in->stop)) {
+		rc = source_next(s, &dg, -1, &cause);
+		if (rc == SOURCE_END) {
+			rc = ERR_OK;
+			break;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "nftop: %s\n", cause);
+			free(cause);
+			in->errors++;
+			break;
+		}
+		interval_ticks(in, dg.recv_ms);
+		if (in->c->speed > 0) {
+			/* Real-time pacing: input time since the first datagram, scaled. */
+			if (!first_input)
+				first_input = dg.recv_ms;
+			uint64_t due = started + (uint64_t)((double)(dg.recv_ms - first_input) / in->c->speed);
+			uint64_t now = mono_ms();
+			if (dg.recv_ms > first_input && due > now)
+				usleep((useconds_t)((due - now) * 1000));
+		}
+		decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
+		if (show && (in->flows & 0x3ff) == 0) {
+			uint64_t now = mono_ms();
+			if (now - last_shown >= 500) {
+				progress(in, path, started, false);
+				last_shown = now;
+			}
+		}
+	}
+	bool slow = mono_ms() - started > 2000;
+	if (!in->c->quiet && (slow || show)) {
+		uint64_t total = in->flows;
+		in->flows -= flows_before;
+		progress(in, path, started, true);
+		in->flows = total;
+	}
+	struct source_stats st;
+	source_stats(s, &st);
+	source_stats_add(&in->done, &st);
+	in->cur = NULL;
+	source_close(s);
+	return rc;
+}
+
+int ingest_live(struct ingest *in)
+{
+	struct source *s;
+	char *cause = NULL;
+	int rc = source_udp_open(in->c->listen, in->c->nlisten, in->c->rcvbuf, &s, &cause);
+	if (rc < 0) {
+		fprintf(stderr, "nftop: %s\n", cause);
+		free(cause);
+		in->errors++;
+		return rc;
+	}
+	in->cur = s;
+	if (!in->c->quiet)
+		fprintf(stderr, "nftop: listening on %s\n", s->name);
+	uint64_t started = mono_ms();
+	uint64_t limit = (uint64_t)(in->c->duration_s * 1000);
+	struct datagram dg;
+	while (!(in->stop && *in->stop)) {
+		uint64_t now = mono_ms();
+		if (limit && now - started >= limit)
+			break;
+		int timeout = 200;
+		if (limit && limit - (now - started) < (uint64_t)timeout)
+			timeout = (int)(limit - (now - started));
+		rc = source_next(s, &dg, timeout, &cause);
+		if (rc < 0) {
+			fprintf(stderr, "nftop: %s\n", cause);
+			free(cause);
+			in->errors++;
+			break;
+		}
+		uint64_t t = rc == SOURCE_DATAGRAM ? dg.recv_ms : wall_ms();
+		interval_ticks(in, t);
+		store_advance(in->store, t);
+		if (rc == SOURCE_DATAGRAM)
+			decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
+	}
+	struct source_stats st;
+	source_stats(s, &st);
+	source_stats_add(&in->done, &st);
+	in->cur = NULL;
+	source_close(s);
+	return rc < 0 ? rc : ERR_OK;
+}

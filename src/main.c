@@ -1,0 +1,121 @@
+#include <inttypes.h>
+#include <maxminddb.h>
+#include <ncurses.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "conf.h"
+#include "decode.h"
+#include "ingest.h"
+#include "snap.h"
+#include "store.h"
+
+#include "config.h"
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct printer {
+	const struct conf *c;
+	bool first;
+};
+
+static void print_snapshot(void *arg, struct ingest *in)
+{
+	struct printer *p = arg;
+	struct source_stats st;
+	ingest_source_stats(in, &st);
+	struct snap *sn = snap_build(in->store, in->dec, &st, p->c->sort, p->c->top, p->c->window_s);
+	batch_print(stdout, sn, p->c->format, p->first);
+	p->first = false;
+	snap_free(sn);
+}
+
+static void print_version(const struct conf *c)
+{
+	printf("nftop %s\n", PACKAGE_VERSION);
+	if (c->verbose) {
+		printf("libpcap: %s\n", pcap_lib_version());
+		printf("ncurses: %s\n", curses_version());
+		printf("libmaxminddb: %s\n", MMDB_lib_version());
+		printf("config file: %s\n", c->config_used ? c->config_used : "(none)");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct conf c;
+	char *cause = NULL;
+	conf_defaults(&c);
+	int rc = conf_load(&c, argc, argv, &cause);
+	if (rc == CONF_ERROR) {
+		fprintf(stderr, "nftop: %s\n", cause);
+		free(cause);
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+	if (c.help) {
+		conf_usage(stdout);
+		conf_free(&c);
+		return 0;
+	}
+	if (c.version) {
+		print_version(&c);
+		conf_free(&c);
+		return 0;
+	}
+	if (!c.batch) {
+		fprintf(stderr, "nftop: this build has no interactive screen yet; run with -b for batch output "
+			"(see nftop --help)\n");
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+	if (c.nread && c.nlisten) {
+		fprintf(stderr, "nftop: give either -r files or -l addresses, not both\n");
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct decode_opts dopts;
+	decode_opts_default(&dopts);
+	dopts.no_scale = c.no_scale;
+	struct decoder *dec = decoder_new(&dopts);
+	struct store_opts sopts = { c.window_s, c.max_keys };
+	struct store *store = store_new(&sopts);
+	struct printer pr = { &c, true };
+	struct ingest in;
+	ingest_init(&in, &c, dec, store, c.interval_s ? print_snapshot : NULL, &pr, &stop_flag);
+
+	if (c.nread) {
+		for (size_t i = 0; i < c.nread && !stop_flag; i++)
+			ingest_replay(&in, c.read[i]);
+	} else {
+		ingest_live(&in);
+	}
+	/* The last print: the whole input, the last window, or the last interval. */
+	print_snapshot(&pr, &in);
+
+	int status = in.errors ? EXIT_INPUT : 0;
+	store_free(store);
+	decoder_free(dec);
+	conf_free(&c);
+	return status;
+}

@@ -1,0 +1,52 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "snap.h"
+#include "xmem.h"
+
+static int cmp_exporter(const void *a, const void *b)
+{
+	const struct exporter_stats *x = a, *y = b;
+	return memcmp(x->addr.b, y->addr.b, sizeof x->addr.b);
+}
+
+struct snap *snap_build(const struct store *s, const struct decoder *d, const struct source_stats *src,
+			enum sort_by by, size_t topn, uint32_t window_s)
+{
+	struct snap *sn = xcalloc(1, sizeof *sn);
+	sn->sort = by;
+	sn->window_s = window_s;
+	store_span(s, &sn->start_ms, &sn->end_ms);
+	if (window_s)
+		sn->seconds = window_s;
+	else
+		sn->seconds = (uint32_t)((sn->end_ms - sn->start_ms + 999) / 1000);
+	store_totals(s, &sn->total);
+	for (int i = 0; i < DIM_COUNT; i++) {
+		struct snap_dim *sd = &sn->dim[i];
+		sd->rows = xcalloc(topn ? topn : 1, sizeof *sd->rows);
+		sd->n = store_top(s, (enum dim)i, by, sd->rows, topn);
+		store_dim_info(s, (enum dim)i, &sd->info);
+	}
+	if (d) {
+		sn->dec = *decoder_stats(d);
+		size_t n = decoder_exporters(d, NULL, 0);
+		sn->exp = xcalloc(n ? n : 1, sizeof *sn->exp);
+		sn->nexp = decoder_exporters(d, sn->exp, n);
+		qsort(sn->exp, sn->nexp, sizeof *sn->exp, cmp_exporter);
+	}
+	if (src)
+		sn->src = *src;
+	sn->late = store_late(s);
+	return sn;
+}
+
+void snap_free(struct snap *sn)
+{
+	if (!sn)
+		return;
+	for (int i = 0; i < DIM_COUNT; i++)
+		free(sn->dim[i].rows);
+	free(sn->exp);
+	free(sn);
+}

@@ -1,0 +1,203 @@
+#include <string.h>
+
+#include "tmpl.h"
+#include "xmem.h"
+
+/* Seconds between the NTP epoch (1900) and the Unix epoch. */
+#define NTP_UNIX_OFFSET 2208988800ULL
+
+struct tmpl *tmpl_new(uint16_t tid, uint32_t domain, bool options, uint16_t nfields,
+		      const uint16_t *ids, const uint32_t *ens, const uint16_t *lens)
+{
+	if (nfields == 0 || nfields > TMPL_MAX_FIELDS)
+		return NULL;
+	struct tmpl *t = xcalloc(1, sizeof *t + nfields * sizeof t->f[0]);
+	t->key = tmpl_key(domain, tid);
+	t->tid = tid;
+	t->nfields = nfields;
+	t->options = options;
+	for (uint16_t i = 0; i < nfields; i++) {
+		enum ie_dest d = ens[i] ? IE_SKIP : ie_dest(ids[i]);
+		t->f[i].len = lens[i];
+		if (lens[i] == TMPL_VARLEN) {
+			t->varlen = true;
+			t->min_len += 1;
+			d = IE_SKIP;	/* nothing nftop counts is variable-length */
+		} else {
+			t->min_len += lens[i];
+		}
+		t->f[i].dest = (uint8_t)d;
+	}
+	if (t->min_len == 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static void put_addr(struct flow_addr *a, const uint8_t *p, uint16_t len)
+{
+	if (len == 4)
+		flow_addr_set4(a, p);
+	else if (len == 16)
+		memcpy(a->b, p, 16);
+}
+
+bool tmpl_run(const struct tmpl *t, struct wire *w, struct tmpl_rec *r)
+{
+	memset(&r->f, 0, sizeof r->f);
+	r->have = 0;
+	for (uint16_t i = 0; i < t->nfields; i++) {
+		const struct tmpl_field *fd = &t->f[i];
+		size_t len = fd->len;
+		if (len == TMPL_VARLEN) {
+			uint8_t l8;
+			uint16_t l16;
+			if (!wire_u8(w, &l8))
+				return false;
+			len = l8;
+			if (l8 == 255) {
+				if (!wire_u16(w, &l16))
+					return false;
+				len = l16;
+			}
+		}
+		const uint8_t *p = wire_ptr(w);
+		if (!wire_skip(w, len))
+			return false;
+		switch (fd->dest) {
+		case IE_SKIP:
+			break;
+		case IE_SRC4: case IE_DST4: case IE_NH4: case IE_BGP_NH4:
+			if (len != 4)
+				break;
+			/* fall through */
+		case IE_SRC6: case IE_DST6: case IE_NH6: case IE_BGP_NH6:
+			if (len != 4 && len != 16)
+				break;
+			if (fd->dest == IE_SRC4 || fd->dest == IE_SRC6)
+				put_addr(&r->f.src, p, (uint16_t)len);
+			else if (fd->dest == IE_DST4 || fd->dest == IE_DST6)
+				put_addr(&r->f.dst, p, (uint16_t)len);
+			else if (fd->dest == IE_NH4 || fd->dest == IE_NH6)
+				put_addr(&r->f.nexthop, p, (uint16_t)len);
+			else if (flow_addr_is_zero(&r->f.nexthop))
+				put_addr(&r->f.nexthop, p, (uint16_t)len);
+			r->have |= 1ULL << fd->dest;
+			break;
+		default:
+			if (len == 0 || len > 8)
+				break;	/* not an integer we can hold: ignore, as if absent */
+			r->v[fd->dest] = wire_be_uint(p, len);
+			r->have |= 1ULL << fd->dest;
+			break;
+		}
+	}
+	return true;
+}
+
+bool tmpl_is_padding(const struct tmpl *t, const struct wire *w)
+{
+	size_t left = wire_left(w);
+	if (left >= 4 && left >= t->min_len)
+		return false;
+	const uint8_t *p = wire_ptr(w);
+	for (size_t i = 0; i < left; i++)
+		if (p[i])
+			return left < t->min_len;
+	return true;
+}
+
+static uint64_t ntp_to_ms(uint64_t ntp)
+{
+	uint64_t s = ntp >> 32, frac = ntp & 0xffffffffULL;
+	if (s < NTP_UNIX_OFFSET)
+		return 0;
+	return (s - NTP_UNIX_OFFSET) * 1000 + (frac * 1000 >> 32);
+}
+
+/* One end of the flow in Unix ms, from whichever time element the template had. */
+static uint64_t flow_time(const struct tmpl_rec *r, const struct tmpl_ctx *c, enum ie_dest ms,
+			  enum ie_dest s, enum ie_dest us, enum ie_dest ns, enum ie_dest dus,
+			  enum ie_dest up)
+{
+	uint64_t export_ms = (uint64_t)c->export_s * 1000;
+	if (tmpl_has(r, ms))
+		return r->v[ms];
+	if (tmpl_has(r, s))
+		return r->v[s] * 1000;
+	if (tmpl_has(r, us))
+		return ntp_to_ms(r->v[us]);
+	if (tmpl_has(r, ns))
+		return ntp_to_ms(r->v[ns]);
+	if (tmpl_has(r, dus)) {
+		uint64_t d = r->v[dus] / 1000;
+		return d < export_ms ? export_ms - d : 0;
+	}
+	if (tmpl_has(r, up)) {
+		uint32_t v = (uint32_t)r->v[up];
+		if (c->version == 9) {
+			/* sysUpTime wraps after 49.7 days; the signed gap survives that. */
+			int64_t back = (int32_t)(c->uptime_ms - v);
+			return (uint64_t)((int64_t)export_ms - back);
+		}
+		if (c->sysinit_ms)
+			return c->sysinit_ms + v;
+	}
+	return 0;
+}
+
+static bool is_icmp(uint8_t proto)
+{
+	return proto == 1 || proto == 58;
+}
+
+void tmpl_finish(struct tmpl_rec *r, const struct tmpl_ctx *c)
+{
+	struct flow *f = &r->f;
+	const uint64_t *v = r->v;
+
+	if (tmpl_has(r, IE_BYTES))
+		f->bytes = v[IE_BYTES];
+	else if (tmpl_has(r, IE_BYTES_TOTAL))
+		f->bytes = v[IE_BYTES_TOTAL];
+	else if (tmpl_has(r, IE_BYTES_INIT))
+		f->bytes = v[IE_BYTES_INIT];
+	if (tmpl_has(r, IE_PKTS))
+		f->packets = v[IE_PKTS];
+	else if (tmpl_has(r, IE_PKTS_TOTAL))
+		f->packets = v[IE_PKTS_TOTAL];
+	else if (tmpl_has(r, IE_PKTS_INIT))
+		f->packets = v[IE_PKTS_INIT];
+
+	if (tmpl_has(r, IE_PROTO)) f->proto = (uint8_t)v[IE_PROTO];
+	if (tmpl_has(r, IE_TOS)) f->tos = (uint8_t)v[IE_TOS];
+	if (tmpl_has(r, IE_TCP_FLAGS)) f->tcp_flags = (uint8_t)v[IE_TCP_FLAGS];
+	if (tmpl_has(r, IE_SPORT)) f->sport = (uint16_t)v[IE_SPORT];
+	if (tmpl_has(r, IE_DPORT)) f->dport = (uint16_t)v[IE_DPORT];
+	if (tmpl_has(r, IE_IN_IF)) f->in_if = (uint32_t)v[IE_IN_IF];
+	if (tmpl_has(r, IE_OUT_IF)) f->out_if = (uint32_t)v[IE_OUT_IF];
+	if (tmpl_has(r, IE_SRC_AS)) f->src_as = (uint32_t)v[IE_SRC_AS];
+	if (tmpl_has(r, IE_DST_AS)) f->dst_as = (uint32_t)v[IE_DST_AS];
+
+	/* ICMP type/code: the dedicated elements first, the destination port otherwise. */
+	if (is_icmp(f->proto)) {
+		bool v6 = f->proto == 58;
+		enum ie_dest tc = v6 ? IE_ICMP_TC6 : IE_ICMP_TC4;
+		enum ie_dest ty = v6 ? IE_ICMP_TYPE6 : IE_ICMP_TYPE4;
+		enum ie_dest co = v6 ? IE_ICMP_CODE6 : IE_ICMP_CODE4;
+		if (tmpl_has(r, tc))
+			f->dport = (uint16_t)v[tc];
+		else if (tmpl_has(r, IE_ICMP_TC4) && !v6)
+			f->dport = (uint16_t)v[IE_ICMP_TC4];
+		else if (tmpl_has(r, ty))
+			f->dport = (uint16_t)((v[ty] & 0xff) << 8 | (tmpl_has(r, co) ? v[co] & 0xff : 0));
+		else if (tmpl_has(r, IE_ICMP_TC4))
+			f->dport = (uint16_t)v[IE_ICMP_TC4];
+	}
+
+	f->first_ms = flow_time(r, c, IE_START_MS, IE_START_S, IE_START_US, IE_START_NS,
+				IE_START_DUS, IE_FIRST_UP);
+	f->last_ms = flow_time(r, c, IE_END_MS, IE_END_S, IE_END_US, IE_END_NS,
+			       IE_END_DUS, IE_LAST_UP);
+}
