@@ -9,10 +9,10 @@
 #include "wire.h"
 
 /* Decodes every record of the set body; returns the number of records (data
- * and options) read, or ERR_TRUNCATED when a record ran past the set (the
- * records before it are kept). */
+ * and options) read. *cut is set when a record ran past the end of the set
+ * (the records before it are kept). */
 int dataset_decode(struct emit_ctx *c, const struct tmpl *t, struct wire *set,
-		   const struct tmpl_ctx *tc, uint32_t domain, uint64_t recv_ms);
+		   const struct tmpl_ctx *tc, uint32_t domain, uint64_t recv_ms, bool *cut);
 
 /* Installs a template (replacing one with the same id) and decodes the data
  * sets that were waiting for it. Takes ownership of t. Returns records decoded

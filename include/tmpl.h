@@ -64,7 +64,9 @@ struct tmpl *tmpl_new(uint16_t tid, uint32_t domain, bool options, uint16_t nfie
 bool tmpl_run(const struct tmpl *t, struct wire *w, struct tmpl_rec *r);
 /* Fills counters, ports, times and ICMP from the record (sampling not applied). */
 void tmpl_finish(struct tmpl_rec *r, const struct tmpl_ctx *c);
-/* Whether the rest of a set is only padding. */
-bool tmpl_is_padding(const struct tmpl *t, const struct wire *w);
+/* What the rest of a set is: another record, or padding (fewer bytes than
+ * any record, or fewer than 4 zero bytes). */
+enum { TMPL_TAIL_RECORD, TMPL_TAIL_PADDING };
+int tmpl_tail(const struct tmpl *t, const struct wire *w);
 
 #endif

@@ -67,7 +67,7 @@ static uint32_t flow_rate(const struct exporter *e, const struct tmpl_rec *r, ui
 }
 
 int dataset_decode(struct emit_ctx *c, const struct tmpl *t, struct wire *set,
-		   const struct tmpl_ctx *tc0, uint32_t domain, uint64_t recv_ms)
+		   const struct tmpl_ctx *tc0, uint32_t domain, uint64_t recv_ms, bool *cut)
 {
 	struct exporter *e = c->e;
 	struct domain *dm = exporter_domain(e, domain);
@@ -75,10 +75,15 @@ int dataset_decode(struct emit_ctx *c, const struct tmpl *t, struct wire *set,
 	struct tmpl_rec r;
 	int n = 0;
 
-	while (wire_left(set) > 0 && !tmpl_is_padding(t, set)) {
+	while (wire_left(set) > 0) {
+		int tail = tmpl_tail(t, set);
+		if (tail == TMPL_TAIL_PADDING)
+			break;
 		size_t before = set->off;
-		if (!tmpl_run(t, set, &r))
-			return n ? n : ERR_TRUNCATED;
+		if (!tmpl_run(t, set, &r)) {
+			*cut = true;
+			break;
+		}
 		if (set->off == before)
 			break;	/* cannot happen with min_len > 0; never loop forever */
 		n++;
@@ -120,10 +125,9 @@ int dataset_add_template(struct emit_ctx *c, struct tmpl *t, uint32_t domain)
 		struct pending *next = p->next;
 		struct wire w = wire_make(p->data, p->len);
 		struct tmpl_ctx tc = { p->version, p->export_s, p->uptime_ms, 0 };
-		int r = dataset_decode(c, t, &w, &tc, domain, p->recv_ms);
-		if (r > 0)
-			n += r;
-		else if (r < 0)
+		bool cut = false;
+		n += dataset_decode(c, t, &w, &tc, domain, p->recv_ms, &cut);
+		if (cut)
 			e->st.malformed++;
 		e->st.decoded_late++;
 		free(p);

@@ -92,7 +92,10 @@ int ipfix_decode(struct emit_ctx *c, struct wire *w, uint64_t recv_ms)
 			struct tmpl *t;
 			HASH_FIND(hh, e->tmpls, &key, sizeof key, t);
 			if (t) {
-				r = dataset_decode(c, t, &set, &tc, domain, recv_ms);
+				bool cut = false;
+				r = dataset_decode(c, t, &set, &tc, domain, recv_ms, &cut);
+				if (cut)
+					rc = ERR_TRUNCATED;
 				if (r > 0)
 					records += (uint32_t)r;
 			} else {

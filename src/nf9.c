@@ -122,7 +122,10 @@ int nf9_decode(struct emit_ctx *c, struct wire *w, uint64_t recv_ms)
 			struct tmpl *t;
 			HASH_FIND(hh, e->tmpls, &key, sizeof key, t);
 			if (t) {
-				r = dataset_decode(c, t, &set, &tc, domain, recv_ms);
+				bool cut = false;
+				r = dataset_decode(c, t, &set, &tc, domain, recv_ms, &cut);
+				if (cut)
+					rc = ERR_TRUNCATED;
 			} else {
 				dataset_pend(c, 9, domain, id, secs, uptime, recv_ms, &set);
 			}

@@ -35,6 +35,15 @@ struct tmpl *tmpl_new(uint16_t tid, uint32_t domain, bool options, uint16_t nfie
 	return t;
 }
 
+static bool all_zero(const struct wire *w)
+{
+	const uint8_t *p = wire_ptr(w);
+	for (size_t i = 0; i < wire_left(w); i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 static void put_addr(struct flow_addr *a, const uint8_t *p, uint16_t len)
 {
 	if (len == 4)
@@ -96,16 +105,18 @@ bool tmpl_run(const struct tmpl *t, struct wire *w, struct tmpl_rec *r)
 	return true;
 }
 
-bool tmpl_is_padding(const struct tmpl *t, const struct wire *w)
+int tmpl_tail(const struct tmpl *t, const struct wire *w)
 {
 	size_t left = wire_left(w);
-	if (left >= 4 && left >= t->min_len)
-		return false;
-	const uint8_t *p = wire_ptr(w);
-	for (size_t i = 0; i < left; i++)
-		if (p[i])
-			return left < t->min_len;
-	return true;
+	if (left >= t->min_len) {
+		/* Sets are padded to 4 bytes; tiny records must not eat the pad. */
+		if (left < 4 && all_zero(w))
+			return TMPL_TAIL_PADDING;
+		return TMPL_TAIL_RECORD;
+	}
+	/* Shorter than any record: padding. Real exporters (nProbe, MikroTik)
+	 * leave non-zero bytes there, so the content is not held against them. */
+	return TMPL_TAIL_PADDING;
 }
 
 static uint64_t ntp_to_ms(uint64_t ntp)
