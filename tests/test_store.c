@@ -1,0 +1,171 @@
+/* Store and window: counts, top-N order, sliding expiry, eviction under the
+ * key cap. Flows are made here, so every expected number follows from them. */
+#include <stdlib.h>
+
+#include "store.h"
+#include "tap.h"
+#include "window.h"
+
+static struct flow mk(const char *src, const char *dst, uint16_t dport, uint8_t proto,
+		      uint64_t bytes, uint64_t pkts, uint64_t t_ms)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	flow_addr_parse(src, &f.src);
+	flow_addr_parse(dst, &f.dst);
+	flow_addr_parse("192.0.2.1", &f.exporter);
+	f.dport = dport;
+	f.sport = 40000;
+	f.proto = proto;
+	f.bytes = bytes;
+	f.packets = pkts;
+	f.recv_ms = t_ms;
+	return f;
+}
+
+static const char *key(enum dim d, const struct store_row *r)
+{
+	static char buf[64];
+	if (d == DIM_SRC_IP || d == DIM_DST_IP) {
+		struct flow_addr a;
+		memcpy(a.b, r->key.addr, 16);
+		return flow_addr_fmt(&a, buf, sizeof buf);
+	}
+	snprintf(buf, sizeof buf, "%u", r->key.num);
+	return buf;
+}
+
+static void test_window_parse(void)
+{
+	uint32_t s = 0, n, w;
+	ok(window_parse("10s", &s) && s == 10, "window: 10s");
+	ok(window_parse("5m", &s) && s == 300, "window: 5m");
+	ok(window_parse("1h", &s) && s == 3600, "window: 1h");
+	ok(window_parse("1m30s", &s) && s == 90, "window: 1m30s");
+	ok(window_parse("45", &s) && s == 45, "window: bare seconds");
+	ok(!window_parse("0", &s), "window: zero refused");
+	ok(!window_parse("5x", &s), "window: unknown unit refused");
+	ok(!window_parse("-5", &s), "window: negative refused");
+	ok(!window_parse("99999999d", &s), "window: absurd length refused");
+	window_layout(60, &n, &w);
+	ok(n == 60 && w == 1, "layout: 1m is 60 one-second buckets");
+	window_layout(3600, &n, &w);
+	ok(n == 60 && w == 60, "layout: 1h is 60 one-minute buckets");
+	window_layout(90, &n, &w);
+	ok(n * w == 90, "layout: 90 s covered exactly");
+}
+
+static void test_whole(void)
+{
+	struct store_opts o = { 0, 1000 };
+	struct store *s = store_new(&o);
+	uint64_t t = 1767323045000ULL;
+	struct flow f1 = mk("10.0.0.1", "192.0.2.10", 443, 6, 1000, 10, t);
+	struct flow f2 = mk("10.0.0.2", "192.0.2.10", 53, 17, 3000, 3, t + 5000);
+	struct flow f3 = mk("10.0.0.1", "2001:db8::1", 443, 6, 1500, 20, t + 9000);
+	store_add(s, &f1);
+	store_add(s, &f2);
+	store_add(s, &f3);
+	struct counters c;
+	store_totals(s, &c);
+	is_u64(c.flows, 3, "totals: flows");
+	is_u64(c.bytes, 5500, "totals: bytes");
+	is_u64(c.packets, 33, "totals: packets");
+
+	struct store_row r[4];
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, r, 4);
+	is_u64(n, 2, "src_ip: two keys");
+	is_str(key(DIM_SRC_IP, &r[0]), "10.0.0.2", "src_ip by bytes: 10.0.0.2 first (3000)");
+	is_u64(r[1].c.bytes, 2500, "src_ip: 10.0.0.1 sums its two flows");
+	n = store_top(s, DIM_SRC_IP, SORT_PACKETS, r, 4);
+	is_str(key(DIM_SRC_IP, &r[0]), "10.0.0.1", "src_ip by packets: 10.0.0.1 first (30)");
+	n = store_top(s, DIM_DST_PORT, SORT_FLOWS, r, 1);
+	is_u64(n, 1, "top 1 gives one row");
+	is_str(key(DIM_DST_PORT, &r[0]), "443", "dst_port by flows: 443");
+	n = store_top(s, DIM_DST_IP, SORT_BYTES, r, 4);
+	is_str(key(DIM_DST_IP, &r[0]), "192.0.2.10", "dst_ip: IPv4 and IPv6 keys kept apart");
+	is_str(key(DIM_DST_IP, &r[1]), "2001:db8::1", "dst_ip: IPv6 key");
+
+	uint64_t a, b;
+	store_span(s, &a, &b);
+	is_u64(a, t, "span: first flow");
+	is_u64(b, t + 9000, "span: last flow");
+	store_free(s);
+}
+
+static void test_sliding(void)
+{
+	struct store_opts o = { 10, 1000 };
+	struct store *s = store_new(&o);
+	uint64_t t = 1767323040000ULL;	/* a multiple of 10 s */
+	for (int i = 0; i < 20; i++) {
+		struct flow f = mk(i < 10 ? "10.0.0.1" : "10.0.0.2", "192.0.2.10", 80, 6, 100, 1,
+				   t + (uint64_t)i * 1000);
+		store_add(s, &f);
+	}
+	struct counters c;
+	store_totals(s, &c);
+	is_u64(c.flows, 10, "window 10s: only the last 10 one-second flows remain");
+	struct store_row r[4];
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, r, 4);
+	is_u64(n, 1, "window: the expired key left the table");
+	is_str(key(DIM_SRC_IP, &r[0]), "10.0.0.2", "window: the recent key stays");
+	uint64_t a, b;
+	store_span(s, &a, &b);
+	is_u64(b - a, 10000, "window: span is the window length");
+	is_u64(b, t + 20000, "window: ends at the end of the newest bucket");
+
+	struct flow old = mk("10.0.0.3", "192.0.2.10", 80, 6, 100, 1, t);
+	store_add(s, &old);
+	is_u64(store_late(s), 1, "window: a flow older than the window is counted late");
+	store_totals(s, &c);
+	is_u64(c.flows, 10, "window: late flow not added");
+
+	store_advance(s, t + 60000);
+	store_totals(s, &c);
+	is_u64(c.flows, 0, "window: everything expires when time moves on");
+	n = store_top(s, DIM_SRC_IP, SORT_BYTES, r, 4);
+	is_u64(n, 0, "window: no keys left");
+	store_free(s);
+}
+
+static void test_evict(void)
+{
+	struct store_opts o = { 0, 100 };
+	struct store *s = store_new(&o);
+	char ip[32];
+	uint64_t total = 0;
+	/* 300 keys with bytes = 1..300: the cap keeps at most 100 and evicts small ones. */
+	for (int i = 1; i <= 300; i++) {
+		snprintf(ip, sizeof ip, "10.0.%d.%d", i / 256, i % 256);
+		struct flow f = mk(ip, "192.0.2.10", 80, 6, (uint64_t)i, 1, 1767323040000ULL);
+		store_add(s, &f);
+		total += (uint64_t)i;
+	}
+	struct store_dim_info in;
+	store_dim_info(s, DIM_SRC_IP, &in);
+	ok(in.keys <= 100, "evict: at most max_keys tracked (%zu)", in.keys);
+	is_u64(in.keys + in.evicted, 300, "evict: tracked + evicted = keys seen");
+	struct store_row r[1];
+	store_top(s, DIM_SRC_IP, SORT_BYTES, r, 1);
+	is_u64(r[0].c.bytes, 300, "evict: the heaviest key survives");
+	uint64_t kept = 0;
+	struct store_row all[100];
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, all, 100);
+	for (size_t i = 0; i < n; i++)
+		kept += all[i].c.bytes;
+	is_u64(kept + in.other.bytes, total, "evict: kept + evicted share = all bytes");
+	struct counters c;
+	store_totals(s, &c);
+	is_u64(c.bytes, total, "evict: totals are never reduced by eviction");
+	store_free(s);
+}
+
+int main(void)
+{
+	test_window_parse();
+	test_whole();
+	test_sliding();
+	test_evict();
+	return done_testing();
+}
