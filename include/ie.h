@@ -3,6 +3,7 @@
 #ifndef NFTOP_IE_H
 #define NFTOP_IE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum ie_dest {
@@ -18,12 +19,24 @@ enum ie_dest {
 	IE_SYSINIT_MS,
 	IE_ICMP_TC4, IE_ICMP_TC6, IE_ICMP_TYPE4, IE_ICMP_CODE4, IE_ICMP_TYPE6, IE_ICMP_CODE6,
 	IE_SAMP_INTERVAL, IE_SAMP_ALGO, IE_SAMPLER_ID, IE_SAMPLER_MODE, IE_SAMPLER_RAND,
-	IE_SAMP_PKT_INTERVAL, IE_SAMP_PKT_SPACE, IE_SELECTOR_ID,
+	IE_SAMP_PKT_INTERVAL, IE_SAMP_PKT_SPACE, IE_SELECTOR_ID, IE_SAMP_SIZE, IE_SAMP_POPULATION,
+	/* The other direction of a bidirectional record: v9 OUT_BYTES/OUT_PKTS,
+	 * NSEL responder counters, RFC 5103 reverse elements. */
+	IE_BYTES_OUT, IE_PKTS_OUT, IE_BYTES_RESP, IE_PKTS_RESP, IE_BYTES_REV, IE_PKTS_REV,
 	IE_DEST_MAX
 };
 
-/* Where an enterprise-0 element goes; IE_SKIP for what nftop does not use. */
-enum ie_dest ie_dest(uint16_t id);
+/* Record fields are kept in a 64-bit presence mask. */
+_Static_assert(IE_DEST_MAX <= 64, "ie_dest must fit a uint64_t mask");
+
+/* RFC 5103 reverse information elements carry this enterprise number. */
+#define IE_PEN_REVERSE 29305u
+
+/* Where an element goes; IE_SKIP for what nftop does not use. Enterprise
+ * elements are skipped, except RFC 5103 reverse counters. */
+enum ie_dest ie_dest(uint16_t id, uint32_t enterprise);
+/* The lookup is a binary search: the table must stay sorted by id. */
+bool ie_table_sorted(void);
 /* Short name for diagnostics, or NULL. */
 const char *ie_name(uint16_t id);
 

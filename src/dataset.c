@@ -12,6 +12,11 @@ static uint32_t record_rate(const struct tmpl_rec *r)
 		uint64_t rate = (i + s) / i;
 		return rate > UINT32_MAX ? UINT32_MAX : (uint32_t)rate;
 	}
+	/* Random n-out-of-N (selectorAlgorithm 3): population / size. */
+	if (tmpl_has(r, IE_SAMP_POPULATION) && tmpl_has(r, IE_SAMP_SIZE) && r->v[IE_SAMP_SIZE]) {
+		uint64_t rate = r->v[IE_SAMP_POPULATION] / r->v[IE_SAMP_SIZE];
+		return rate > UINT32_MAX ? UINT32_MAX : (uint32_t)(rate ? rate : 1);
+	}
 	if (tmpl_has(r, IE_SAMP_INTERVAL) && r->v[IE_SAMP_INTERVAL])
 		return r->v[IE_SAMP_INTERVAL] > UINT32_MAX ? UINT32_MAX : (uint32_t)r->v[IE_SAMP_INTERVAL];
 	if (tmpl_has(r, IE_SAMPLER_RAND) && r->v[IE_SAMPLER_RAND])

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ie.h"
@@ -27,6 +28,8 @@ static const struct ie_info ie_table[] = {
 	{ 18, IE_BGP_NH4, "bgpNextHopIPv4Address" },
 	{ 21, IE_LAST_UP, "flowEndSysUpTime" },
 	{ 22, IE_FIRST_UP, "flowStartSysUpTime" },
+	{ 23, IE_BYTES_OUT, "postOctetDeltaCount" },
+	{ 24, IE_PKTS_OUT, "postPacketDeltaCount" },
 	{ 27, IE_SRC6, "sourceIPv6Address" },
 	{ 28, IE_DST6, "destinationIPv6Address" },
 	{ 32, IE_ICMP_TC4, "icmpTypeCodeIPv4" },
@@ -56,10 +59,14 @@ static const struct ie_info ie_table[] = {
 	{ 178, IE_ICMP_TYPE6, "icmpTypeIPv6" },
 	{ 179, IE_ICMP_CODE6, "icmpCodeIPv6" },
 	{ 231, IE_BYTES_INIT, "initiatorOctets" },
+	{ 232, IE_BYTES_RESP, "responderOctets" },
 	{ 298, IE_PKTS_INIT, "initiatorPackets" },
+	{ 299, IE_PKTS_RESP, "responderPackets" },
 	{ 302, IE_SELECTOR_ID, "selectorId" },
 	{ 305, IE_SAMP_PKT_INTERVAL, "samplingPacketInterval" },
 	{ 306, IE_SAMP_PKT_SPACE, "samplingPacketSpace" },
+	{ 309, IE_SAMP_SIZE, "samplingSize" },
+	{ 310, IE_SAMP_POPULATION, "samplingPopulation" },
 };
 
 static const struct ie_info *ie_find(uint16_t id)
@@ -78,8 +85,25 @@ static const struct ie_info *ie_find(uint16_t id)
 	return NULL;
 }
 
-enum ie_dest ie_dest(uint16_t id)
+bool ie_table_sorted(void)
 {
+	for (size_t i = 1; i < sizeof ie_table / sizeof ie_table[0]; i++)
+		if (ie_table[i - 1].id >= ie_table[i].id)
+			return false;
+	return true;
+}
+
+enum ie_dest ie_dest(uint16_t id, uint32_t enterprise)
+{
+	if (enterprise == IE_PEN_REVERSE) {
+		if (id == 1 || id == 85)
+			return IE_BYTES_REV;
+		if (id == 2 || id == 86)
+			return IE_PKTS_REV;
+		return IE_SKIP;
+	}
+	if (enterprise)
+		return IE_SKIP;
 	const struct ie_info *i = ie_find(id);
 	return i ? (enum ie_dest)i->dest : IE_SKIP;
 }

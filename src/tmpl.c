@@ -17,7 +17,7 @@ struct tmpl *tmpl_new(uint16_t tid, uint32_t domain, bool options, uint16_t nfie
 	t->nfields = nfields;
 	t->options = options;
 	for (uint16_t i = 0; i < nfields; i++) {
-		enum ie_dest d = ens[i] ? IE_SKIP : ie_dest(ids[i]);
+		enum ie_dest d = ie_dest(ids[i], ens[i]);
 		t->f[i].len = lens[i];
 		if (lens[i] == TMPL_VARLEN) {
 			t->varlen = true;
@@ -44,8 +44,20 @@ static bool all_zero(const struct wire *w)
 	return true;
 }
 
+static bool zero_bytes(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Templates with both IPv4 and IPv6 address fields fill one: a zero address
+ * never replaces a set one. */
 static void put_addr(struct flow_addr *a, const uint8_t *p, uint16_t len)
 {
+	if (zero_bytes(p, len) && !flow_addr_is_zero(a))
+		return;
 	if (len == 4)
 		flow_addr_set4(a, p);
 	else if (len == 16)
@@ -180,6 +192,31 @@ void tmpl_finish(struct tmpl_rec *r, const struct tmpl_ctx *c)
 		f->packets = v[IE_PKTS_TOTAL];
 	else if (tmpl_has(r, IE_PKTS_INIT))
 		f->packets = v[IE_PKTS_INIT];
+
+	/* postOctet/PacketDeltaCount (v9 OUT_BYTES/OUT_PKTS) count the same
+	 * packets after NAT or at egress (RFC 7012): they stand in when the
+	 * plain counter is absent or zero, and are never added to it (nfdump
+	 * adds them, which doubles Fortigate's NAT flows). */
+	if (!f->bytes && tmpl_has(r, IE_BYTES_OUT))
+		f->bytes = v[IE_BYTES_OUT];
+	if (!f->packets && tmpl_has(r, IE_PKTS_OUT))
+		f->packets = v[IE_PKTS_OUT];
+	/* The other direction of a bidirectional record (NSEL responder, RFC
+	 * 5103 reverse) belongs to the same conversation: it is added. */
+	if (tmpl_has(r, IE_BYTES_RESP))
+		f->bytes += v[IE_BYTES_RESP];
+	else if (tmpl_has(r, IE_BYTES_REV))
+		f->bytes += v[IE_BYTES_REV];
+	if (tmpl_has(r, IE_PKTS_RESP))
+		f->packets += v[IE_PKTS_RESP];
+	else if (tmpl_has(r, IE_PKTS_REV))
+		f->packets += v[IE_PKTS_REV];
+	/* A record without an address, or with only zero ones, is shown as
+	 * 0.0.0.0 unless it had IPv6 fields only, as nfdump does. */
+	if (flow_addr_is_zero(&f->src) && (tmpl_has(r, IE_SRC4) || !tmpl_has(r, IE_SRC6)))
+		flow_addr_set4u(&f->src, 0);
+	if (flow_addr_is_zero(&f->dst) && (tmpl_has(r, IE_DST4) || !tmpl_has(r, IE_DST6)))
+		flow_addr_set4u(&f->dst, 0);
 
 	if (tmpl_has(r, IE_PROTO)) f->proto = (uint8_t)v[IE_PROTO];
 	if (tmpl_has(r, IE_TOS)) f->tos = (uint8_t)v[IE_TOS];

@@ -6,6 +6,7 @@
 #include "build.h"
 #include "decode.h"
 #include "err.h"
+#include "ie.h"
 #include "tap.h"
 
 #define MAXF 64
@@ -426,9 +427,21 @@ static void test_unknown(void)
 	decoder_free(d);
 }
 
+static void test_ie(void)
+{
+	ok(ie_table_sorted(), "ie: table sorted for the binary search");
+	is_u64(ie_dest(22, 0), IE_FIRST_UP, "ie: 22 flowStartSysUpTime");
+	is_u64(ie_dest(23, 0), IE_BYTES_OUT, "ie: 23 postOctetDeltaCount");
+	is_u64(ie_dest(310, 0), IE_SAMP_POPULATION, "ie: 310 samplingPopulation");
+	is_u64(ie_dest(1, IE_PEN_REVERSE), IE_BYTES_REV, "ie: RFC 5103 reverse octets");
+	is_u64(ie_dest(1, 9), IE_SKIP, "ie: other enterprises skipped");
+	is_u64(ie_dest(3, 0), IE_SKIP, "ie: unused element skipped");
+}
+
 int main(void)
 {
 	flow_addr_parse("192.0.2.99", &EXP);
+	test_ie();
 	test_v5();
 	test_v9();
 	test_ipfix();
