@@ -37,6 +37,8 @@ void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, s
 int ingest_replay(struct ingest *in, const char *path);
 /* Collects until --duration passes or *stop is set. */
 int ingest_live(struct ingest *in);
+/* Before the last print: aligns the window to the interval in progress. */
+void ingest_finish(struct ingest *in);
 /* Counters of every source so far, the current one included. */
 void ingest_source_stats(const struct ingest *in, struct source_stats *st);
 

@@ -80,6 +80,13 @@ static void progress(const struct ingest *in, const char *path, uint64_t started
 			path, st.datagrams, in->flows, secs, rate);
 }
 
+void ingest_finish(struct ingest *in)
+{
+	/* The last interval ends on its boundary too, however little it holds. */
+	if (in->c->interval_s && in->next_print_ms)
+		store_advance(in->store, in->next_print_ms - 1);
+}
+
 int ingest_replay(struct ingest *in, const char *path)
 {
 	struct source *s;

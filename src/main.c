@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 		ingest_live(&in);
 	}
 	/* The last print: the whole input, the last window, or the last interval. */
+	ingest_finish(&in);
 	print_snapshot(&pr, &in);
 
 	int status = in.errors ? EXIT_INPUT : 0;
