@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# live_udp.sh - nftop -b -l on two loopback sockets, IPv4 and IPv6 at once,
+# fed with the datagrams of real captures by pcap2udp. What nftop collects
+# live must equal what it reads from the same captures with -r (whose totals
+# captures.py checks against tshark), exporter by exporter, and SIGTERM must
+# end a collection early and still print.
+set -u
+me=live_udp
+srcdir=${top_srcdir:-${srcdir:-$(dirname "$0")/..}}
+builddir=${top_builddir:-.}
+NFTOP=${NFTOP:-$builddir/src/nftop}
+PCAP2UDP=${PCAP2UDP:-$builddir/tests/tools/pcap2udp}
+. "$srcdir/tests/lib.sh"
+tool PCAP2UDP pcap2udp -lpcap
+data="$srcdir/tests/data"
+a="$data/netflow9/cisco_asa_1.pcap"
+b="$data/ipfix/mikrotik_routeros6.pcap"
+
+totals() { python3 -c 'import json,sys; t=json.loads(sys.stdin.read().splitlines()[-1])["totals"]; print(t["flows"], t["packets"], t["bytes"])'; }
+want_a=$("$NFTOP" --no-config -b -q -r "$a" -o json | totals)
+want_b=$("$NFTOP" --no-config -b -q -r "$b" -o json | totals)
+want=$(printf '%s\n%s\n' "$want_a" "$want_b" | awk '{ f += $1; p += $2; b += $3 } END { print f, p, b }')
+
+p4=$(free_port 1) || die "no free port"
+p6=$(free_port 2) || die "no free port"
+if ! python3 -c 'import socket; s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::1", 0))' 2>/dev/null; then
+	say "SKIP: no IPv6 loopback"
+	exit 77
+fi
+timeout 60 "$NFTOP" --no-config -b -l "127.0.0.1:$p4" -l "[::1]:$p6" --duration 30 -o json \
+	>"$tmp/out" 2>"$tmp/err" &
+pid=$!
+started="$started $pid"
+wait_bound "$p4" "$pid" 10 && wait_bound "$p6" "$pid" 10 || { cat "$tmp/err"; die "nftop did not bind"; }
+"$PCAP2UDP" -d "127.0.0.1:$p4" "$a" 2>/dev/null || die "pcap2udp to $p4 failed"
+"$PCAP2UDP" -d "[::1]:$p6" "$b" 2>/dev/null || die "pcap2udp to [::1]:$p6 failed"
+sleep 1
+kill -TERM "$pid"
+wait_exit "$pid" 10 || die "nftop did not stop on SIGTERM"
+got=$(totals <"$tmp/out") || die "no JSON from nftop: $(cat "$tmp/err")"
+[ "$got" = "$want" ] || die "live totals '$got', replay totals '$want'"
+say "ok   totals over IPv4 and IPv6 sockets: $got"
+exps=$(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read().splitlines()[-1]); print(" ".join("%s/v%d/%d" % (e["address"], e["version"], e["flows"]) for e in d["exporters"]))' "$tmp/out")
+fa=${want_a%% *}
+fb=${want_b%% *}
+[ "$exps" = "::1/v10/$fb 127.0.0.1/v9/$fa" ] || die "exporters '$exps'"
+say "ok   exporters by source address: $exps"
+grep -q "listening on 127.0.0.1:$p4 \[::1\]:$p6" "$tmp/err" || die "no listening line on stderr"
+say "ok   stderr names the listening addresses"
+exit 0
