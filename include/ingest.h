@@ -1,5 +1,6 @@
-/* ingest: runs sources through the decoder into the store, keeping input
- * time, replay pacing and the print schedule of batch mode. */
+/* ingest: runs sources through the decoder into a flow sink, keeping input
+ * time, replay pacing and the print schedule of batch mode. The same loop
+ * runs in the main thread (batch) and in the ingest thread (screen). */
 #ifndef NFTOP_INGEST_H
 #define NFTOP_INGEST_H
 
@@ -16,30 +17,46 @@ struct ingest;
 
 /* Called when an --interval boundary of input time passes, and at the end. */
 typedef void (*ingest_tick_fn)(void *arg, struct ingest *in);
+/* Called often between datagrams (and on every idle timeout), so a caller can
+ * take commands, publish snapshots or hold a paused replay. */
+typedef void (*ingest_hook_fn)(void *arg, struct ingest *in);
 
 struct ingest {
 	const struct conf *c;
 	struct decoder *dec;
-	struct store *store;
+	struct store *store;		/* where the default sink adds flows */
+	flow_emit_fn sink;
+	void *sink_arg;
 	struct source_stats done;	/* counters of sources already closed */
 	struct source *cur;		/* the source being read */
+	const char *cur_name;
 	uint64_t next_print_ms;		/* input time of the next interval print */
+	uint64_t input_ms;		/* input time of the newest datagram */
 	ingest_tick_fn tick;
 	void *tick_arg;
-	volatile sig_atomic_t *stop;	/* set from a signal handler */
+	ingest_hook_fn hook;
+	void *hook_arg;
+	volatile sig_atomic_t *stop;	/* set from a signal handler or the screen */
+	double speed;			/* replay pacing, changeable by the hook */
+	uint64_t pace_wall, pace_input;	/* anchor of the pacing: restart with ingest_repace */
 	uint64_t flows;
 	int errors;			/* inputs that failed */
 };
 
 void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, struct store *st,
 		 ingest_tick_fn tick, void *arg, volatile sig_atomic_t *stop);
-/* Reads a capture to its end; prints a one-line error for a bad file. */
+/* Reads a capture to its end; logs a one-line error for a bad file. */
 int ingest_replay(struct ingest *in, const char *path);
 /* Collects until --duration passes or *stop is set. */
 int ingest_live(struct ingest *in);
+/* Runs every -r file, or the listeners. */
+void ingest_run(struct ingest *in);
 /* Before the last print: aligns the window to the interval in progress. */
 void ingest_finish(struct ingest *in);
+/* Pacing starts afresh from the next datagram (after a pause or a new speed). */
+void ingest_repace(struct ingest *in);
 /* Counters of every source so far, the current one included. */
 void ingest_source_stats(const struct ingest *in, struct source_stats *st);
+uint64_t ingest_mono_ms(void);
 
 #endif

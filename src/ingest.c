@@ -7,8 +7,9 @@
 
 #include "err.h"
 #include "ingest.h"
+#include "log.h"
 
-static uint64_t mono_ms(void)
+uint64_t ingest_mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -22,11 +23,17 @@ static uint64_t wall_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static void store_sink(void *arg, const struct flow *f)
+{
+	struct ingest *in = arg;
+	store_add(in->store, f);
+}
+
 static void on_flow(void *arg, const struct flow *f)
 {
 	struct ingest *in = arg;
 	in->flows++;
-	store_add(in->store, f);
+	in->sink(in->sink_arg, f);
 }
 
 void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, struct store *st,
@@ -39,6 +46,39 @@ void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, s
 	in->tick = tick;
 	in->tick_arg = arg;
 	in->stop = stop;
+	in->sink = store_sink;
+	in->sink_arg = in;
+	in->speed = c->speed;
+}
+
+void ingest_repace(struct ingest *in)
+{
+	in->pace_wall = 0;
+	in->pace_input = 0;
+}
+
+/* Holds the replay back until its input time is due at the current speed. */
+static void pace(struct ingest *in, uint64_t t)
+{
+	if (in->speed <= 0)
+		return;
+	uint64_t now = ingest_mono_ms();
+	if (!in->pace_wall || t < in->pace_input) {
+		in->pace_wall = now;
+		in->pace_input = t;
+		return;
+	}
+	uint64_t due = in->pace_wall + (uint64_t)((double)(t - in->pace_input) / in->speed);
+	while (due > now && !(in->stop && *in->stop)) {
+		/* Sleep in slices so the hook keeps taking commands while we wait. */
+		uint64_t slice = due - now < 50 ? due - now : 50;
+		usleep((useconds_t)(slice * 1000));
+		if (in->hook)
+			in->hook(in->hook_arg, in);
+		if (!in->pace_wall)
+			return;	/* re-anchored by the hook (new speed, pause) */
+		now = ingest_mono_ms();
+	}
 }
 
 void ingest_source_stats(const struct ingest *in, struct source_stats *st)
@@ -70,7 +110,7 @@ static void progress(const struct ingest *in, const char *path, uint64_t started
 {
 	struct source_stats st;
 	source_stats(in->cur, &st);
-	double secs = (double)(mono_ms() - started) / 1000.0;
+	double secs = (double)(ingest_mono_ms() - started) / 1000.0;
 	double pct = st.bytes_total ? 100.0 * (double)st.bytes_done / (double)st.bytes_total : 0;
 	double rate = secs > 0 ? (double)in->flows / secs : 0;
 	if (!final)
@@ -93,49 +133,47 @@ int ingest_replay(struct ingest *in, const char *path)
 	char *cause = NULL;
 	int rc = source_pcap_open(path, in->c->port, &s, &cause);
 	if (rc < 0) {
-		fprintf(stderr, "nftop: %s\n", cause);
+		log_msg(LOG_ERROR, "%s", cause);
 		free(cause);
 		in->errors++;
 		return rc;
 	}
 	in->cur = s;
-	bool show = !in->c->quiet && isatty(STDERR_FILENO);
-	uint64_t started = mono_ms(), last_shown = started, first_input = 0;
+	in->cur_name = s->name;
+	bool show = in->c->batch && !in->c->quiet && isatty(STDERR_FILENO);
+	uint64_t started = ingest_mono_ms(), last_shown = started;
 	uint64_t flows_before = in->flows;
+	unsigned n = 0;
 	struct datagram dg;
+	ingest_repace(in);
 	while (!(in->stop && *in->stop)) {
+		if (in->hook && (++n & 63) == 0)
+			in->hook(in->hook_arg, in);
 		rc = source_next(s, &dg, -1, &cause);
 		if (rc == SOURCE_END) {
 			rc = ERR_OK;
 			break;
 		}
 		if (rc < 0) {
-			fprintf(stderr, "nftop: %s\n", cause);
+			log_msg(LOG_ERROR, "%s", cause);
 			free(cause);
 			in->errors++;
 			break;
 		}
 		interval_ticks(in, dg.recv_ms);
-		if (in->c->speed > 0) {
-			/* Real-time pacing: input time since the first datagram, scaled. */
-			if (!first_input)
-				first_input = dg.recv_ms;
-			uint64_t due = started + (uint64_t)((double)(dg.recv_ms - first_input) / in->c->speed);
-			uint64_t now = mono_ms();
-			if (dg.recv_ms > first_input && due > now)
-				usleep((useconds_t)((due - now) * 1000));
-		}
+		pace(in, dg.recv_ms);
+		in->input_ms = dg.recv_ms;
 		decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
-		if (show && (in->flows & 0x3ff) == 0) {
-			uint64_t now = mono_ms();
+		if (show && (n & 0x3ff) == 0) {
+			uint64_t now = ingest_mono_ms();
 			if (now - last_shown >= 500) {
 				progress(in, path, started, false);
 				last_shown = now;
 			}
 		}
 	}
-	bool slow = mono_ms() - started > 2000;
-	if (!in->c->quiet && (slow || show)) {
+	bool slow = ingest_mono_ms() - started > 2000;
+	if (in->c->batch && !in->c->quiet && (slow || show)) {
 		uint64_t total = in->flows;
 		in->flows -= flows_before;
 		progress(in, path, started, true);
@@ -149,33 +187,45 @@ int ingest_replay(struct ingest *in, const char *path)
 	return rc;
 }
 
+void ingest_run(struct ingest *in)
+{
+	if (in->c->nread)
+		for (size_t i = 0; i < in->c->nread && !(in->stop && *in->stop); i++)
+			ingest_replay(in, in->c->read[i]);
+	else
+		ingest_live(in);
+}
+
 int ingest_live(struct ingest *in)
 {
 	struct source *s;
 	char *cause = NULL;
 	int rc = source_udp_open(in->c->listen, in->c->nlisten, in->c->rcvbuf, &s, &cause);
 	if (rc < 0) {
-		fprintf(stderr, "nftop: %s\n", cause);
+		log_msg(LOG_ERROR, "%s", cause);
 		free(cause);
 		in->errors++;
 		return rc;
 	}
 	in->cur = s;
+	in->cur_name = s->name;
 	if (!in->c->quiet)
-		fprintf(stderr, "nftop: listening on %s\n", s->name);
-	uint64_t started = mono_ms();
+		log_msg(LOG_INFO, "listening on %s", s->name);
+	uint64_t started = ingest_mono_ms();
 	uint64_t limit = (uint64_t)(in->c->duration_s * 1000);
 	struct datagram dg;
 	while (!(in->stop && *in->stop)) {
-		uint64_t now = mono_ms();
+		uint64_t now = ingest_mono_ms();
 		if (limit && now - started >= limit)
 			break;
 		int timeout = 200;
 		if (limit && limit - (now - started) < (uint64_t)timeout)
 			timeout = (int)(limit - (now - started));
+		if (in->hook)
+			in->hook(in->hook_arg, in);
 		rc = source_next(s, &dg, timeout, &cause);
 		if (rc < 0) {
-			fprintf(stderr, "nftop: %s\n", cause);
+			log_msg(LOG_ERROR, "%s", cause);
 			free(cause);
 			in->errors++;
 			break;
@@ -183,6 +233,7 @@ int ingest_live(struct ingest *in)
 		uint64_t t = rc == SOURCE_DATAGRAM ? dg.recv_ms : wall_ms();
 		interval_ticks(in, t);
 		store_advance(in->store, t);
+		in->input_ms = t;
 		if (rc == SOURCE_DATAGRAM)
 			decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
 	}

@@ -104,12 +104,7 @@ int main(int argc, char **argv)
 	struct ingest in;
 	ingest_init(&in, &c, dec, store, c.interval_s ? print_snapshot : NULL, &pr, &stop_flag);
 
-	if (c.nread) {
-		for (size_t i = 0; i < c.nread && !stop_flag; i++)
-			ingest_replay(&in, c.read[i]);
-	} else {
-		ingest_live(&in);
-	}
+	ingest_run(&in);
 	/* The last print: the whole input, the last window, or the last interval. */
 	ingest_finish(&in);
 	print_snapshot(&pr, &in);
