@@ -23,10 +23,13 @@ struct conf {
 	uint32_t window_s;		/* 0: whole input */
 	uint32_t interval_s;		/* 0: print once */
 	double duration_s;		/* live batch: stop after this; 0 = until signalled */
-	double speed;			/* replay: 0 as fast as possible, 1 real time */
+	double speed;			/* replay: 0 as fast as possible, 1 real time; <0 unset */
 	unsigned port;			/* replay: only UDP to this port */
 	bool no_scale;
 	size_t max_keys;
+	size_t history;			/* flows kept to rebuild the screen's views */
+	char *filter;			/* -f expression, NULL for none */
+	char *theme;			/* --theme name or path, NULL for the default */
 	int rcvbuf;
 	bool quiet;
 	bool help, version;

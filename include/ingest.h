@@ -4,7 +4,7 @@
 #ifndef NFTOP_INGEST_H
 #define NFTOP_INGEST_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,14 +29,14 @@ struct ingest {
 	void *sink_arg;
 	struct source_stats done;	/* counters of sources already closed */
 	struct source *cur;		/* the source being read */
-	const char *cur_name;
+	char cur_name[256];		/* name of the current (or last) source */
 	uint64_t next_print_ms;		/* input time of the next interval print */
 	uint64_t input_ms;		/* input time of the newest datagram */
 	ingest_tick_fn tick;
 	void *tick_arg;
 	ingest_hook_fn hook;
 	void *hook_arg;
-	volatile sig_atomic_t *stop;	/* set from a signal handler or the screen */
+	atomic_int *stop;		/* set from a signal handler or the screen */
 	double speed;			/* replay pacing, changeable by the hook */
 	uint64_t pace_wall, pace_input;	/* anchor of the pacing: restart with ingest_repace */
 	uint64_t flows;
@@ -44,7 +44,7 @@ struct ingest {
 };
 
 void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, struct store *st,
-		 ingest_tick_fn tick, void *arg, volatile sig_atomic_t *stop);
+		 ingest_tick_fn tick, void *arg, atomic_int *stop);
 /* Reads a capture to its end; logs a one-line error for a bad file. */
 int ingest_replay(struct ingest *in, const char *path);
 /* Collects until --duration passes or *stop is set. */

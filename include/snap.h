@@ -8,6 +8,8 @@
 #include "source.h"
 #include "store.h"
 
+#define SNAP_SPARK 60
+
 struct snap_dim {
 	size_t n;
 	struct store_row *rows;
@@ -19,6 +21,7 @@ struct snap {
 	uint32_t window_s;		/* 0: the whole input */
 	uint32_t seconds;		/* length used for rates */
 	enum sort_by sort;
+	bool invert;
 	struct counters total;
 	struct snap_dim dim[DIM_COUNT];
 	size_t nexp;
@@ -26,10 +29,23 @@ struct snap {
 	struct decoder_stats dec;
 	struct source_stats src;
 	uint64_t late;
+
+	/* Filled by the engine for the screen; zero in batch mode. */
+	struct counters total_all;	/* the window without the filter */
+	uint64_t input_ms;		/* input time of the newest datagram */
+	uint64_t spark[SNAP_SPARK];	/* bytes per second of input time, oldest first */
+	char source[256];		/* file being replayed, or listening addresses */
+	double progress;		/* replay: 0..1 of the bytes of all files */
+	double speed;			/* replay speed in force */
+	bool live, paused, done;	/* done: the replay reached its end */
+	bool partial;			/* rebuilt after a change from a history that */
+	uint64_t history_from_ms;	/* ... starts later than the window */
+	char filter[512];		/* the filter in force, "" for none */
+	uint64_t seq;			/* increases with every published snapshot */
 };
 
 struct snap *snap_build(const struct store *s, const struct decoder *d, const struct source_stats *src,
-			enum sort_by by, size_t topn, uint32_t window_s);
+			enum sort_by by, bool invert, size_t topn, uint32_t window_s);
 void snap_free(struct snap *sn);
 
 #endif

@@ -53,13 +53,17 @@ void store_add(struct store *s, const struct flow *f);
 /* Moves the window's end to t (Unix ms) without adding anything. */
 void store_advance(struct store *s, uint64_t t_ms);
 
-/* Top n rows of a dimension, sorted descending (ties by key); returns the count. */
-size_t store_top(const struct store *s, enum dim d, enum sort_by by, struct store_row *out, size_t n);
+/* Top n rows of a dimension, sorted descending (ties by key), or the bottom n
+ * in ascending order when invert is set; returns the count. */
+size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
+		 size_t n);
 void store_totals(const struct store *s, struct counters *c);
 void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *info);
 /* The time span covered: whole-input mode gives first/last flow time seen;
  * window mode gives the window's bounds. Both 0 before any flow. */
 void store_span(const struct store *s, uint64_t *start_ms, uint64_t *end_ms);
+/* Receive time of the first flow ever added (0 before any). */
+uint64_t store_first(const struct store *s);
 /* Flows that arrived older than the window and were not counted. */
 uint64_t store_late(const struct store *s);
 

@@ -180,6 +180,36 @@ static int set_rcvbuf(struct conf *c, const char *v, char **cause)
 	return CONF_OK;
 }
 
+static int set_history(struct conf *c, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, 100000000UL, &n) || n < 1000) {
+		*cause = err_fmt("history must be a number of flows from 1000 to 100000000, not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->history = n;
+	return CONF_OK;
+}
+
+static int set_string(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v);
+	return CONF_OK;
+}
+
+static int set_filter(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_string(&c->filter, v);
+}
+
+static int set_theme(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_string(&c->theme, v);
+}
+
 static int set_verbose(struct conf *c, const char *v, char **cause)
 {
 	(void)v;
@@ -196,7 +226,8 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 	return CONF_OK;	/* handled before the table runs (config file selection) */
 }
 
-enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG };
+enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
+       O_HISTORY, O_THEME };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
@@ -205,13 +236,16 @@ static const struct opt opts[] = {
 	{ "format", 'o', "FMT", set_format, false, "batch output: text, csv or json (one object per line)" },
 	{ "top", 'n', "N", set_top, false, "rows per dimension (default 10)" },
 	{ "sort", 's', "KEY", set_sort, false, "order rows by bytes, packets or flows (default bytes)" },
+	{ "filter", 'f', "EXPR", set_filter, false, "only flows matching EXPR, e.g. 'dst port 443 and not src net 10.0.0.0/8'" },
 	{ "window", 'w', "DUR", set_window, false, "sliding window, e.g. 10s, 1m, 5m, 1h (batch default: the whole input)" },
 	{ "interval", O_INTERVAL, "DUR", set_interval, false, "batch: print every DUR of input time (window defaults to DUR)" },
 	{ "duration", O_DURATION, "DUR", set_duration, false, "batch with --listen: stop after DUR" },
-	{ "speed", O_SPEED, "X", set_speed, false, "replay speed: 0 as fast as possible (default), 1 real time, N times faster" },
+	{ "speed", O_SPEED, "X", set_speed, false, "replay speed: 0 as fast as possible (batch default), 1 real time (screen default), N times faster" },
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
+	{ "history", O_HISTORY, "FLOWS", set_history, false, "screen: recent flows kept to rebuild views on a new filter or window (default 500000)" },
+	{ "theme", O_THEME, "NAME", set_theme, false, "screen colours: dark (default), light, monochrome, or a theme file path" },
 	{ "rcvbuf", O_RCVBUF, "BYTES", set_rcvbuf, false, "UDP receive buffer (default 33554432)" },
 	{ "quiet", 'q', NULL, set_quiet, false, "no progress or summary on standard error" },
 	{ "config", 'c', "FILE", set_nothing, true, "read this config file instead of the usual ones" },
@@ -229,6 +263,8 @@ void conf_defaults(struct conf *c)
 	c->top = 10;
 	c->sort = SORT_BYTES;
 	c->max_keys = 1000000;
+	c->history = 500000;
+	c->speed = -1;
 	c->rcvbuf = 32 << 20;
 }
 
@@ -241,6 +277,8 @@ void conf_free(struct conf *c)
 	free(c->read);
 	free(c->listen);
 	free((char *)c->config_used);
+	free(c->filter);
+	free(c->theme);
 	memset(c, 0, sizeof *c);
 }
 
@@ -429,6 +467,8 @@ int conf_load(struct conf *c, int argc, char **argv, char **cause)
 		return CONF_EXIT;
 	if (c->interval_s && !c->window_s)
 		c->window_s = c->interval_s;
+	if (c->speed < 0)
+		c->speed = c->batch ? 0 : 1;
 	return CONF_OK;
 }
 

@@ -37,7 +37,7 @@ static void on_flow(void *arg, const struct flow *f)
 }
 
 void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, struct store *st,
-		 ingest_tick_fn tick, void *arg, volatile sig_atomic_t *stop)
+		 ingest_tick_fn tick, void *arg, atomic_int *stop)
 {
 	memset(in, 0, sizeof *in);
 	in->c = c;
@@ -139,7 +139,7 @@ int ingest_replay(struct ingest *in, const char *path)
 		return rc;
 	}
 	in->cur = s;
-	in->cur_name = s->name;
+	snprintf(in->cur_name, sizeof in->cur_name, "%s", s->name);
 	bool show = in->c->batch && !in->c->quiet && isatty(STDERR_FILENO);
 	uint64_t started = ingest_mono_ms(), last_shown = started;
 	uint64_t flows_before = in->flows;
@@ -208,7 +208,7 @@ int ingest_live(struct ingest *in)
 		return rc;
 	}
 	in->cur = s;
-	in->cur_name = s->name;
+	snprintf(in->cur_name, sizeof in->cur_name, "%s", s->name);
 	if (!in->c->quiet)
 		log_msg(LOG_INFO, "listening on %s", s->name);
 	uint64_t started = ingest_mono_ms();

@@ -3,22 +3,27 @@
 #include <ncurses.h>
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "conf.h"
 #include "decode.h"
+#include "filter.h"
 #include "ingest.h"
+#include "screen.h"
 #include "snap.h"
 #include "store.h"
+#include "term.h"
 
 #include "config.h"
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
-static volatile sig_atomic_t stop_flag;
+static atomic_int stop_flag;
 
 static void on_signal(int sig)
 {
@@ -36,10 +41,39 @@ static void print_snapshot(void *arg, struct ingest *in)
 	struct printer *p = arg;
 	struct source_stats st;
 	ingest_source_stats(in, &st);
-	struct snap *sn = snap_build(in->store, in->dec, &st, p->c->sort, p->c->top, p->c->window_s);
+	struct snap *sn = snap_build(in->store, in->dec, &st, p->c->sort, false, p->c->top, p->c->window_s);
 	batch_print(stdout, sn, p->c->format, p->first);
 	p->first = false;
 	snap_free(sn);
+}
+
+/* Batch mode with -f: only matching flows reach the store. */
+struct filtered {
+	const struct filter *f;
+	struct store *store;
+};
+
+static void filtered_sink(void *arg, const struct flow *f)
+{
+	const struct filtered *fs = arg;
+	if (filter_match(fs->f, f))
+		store_add(fs->store, f);
+}
+
+/* A crash restores the terminal before the core dump. */
+static void on_crash(int sig)
+{
+	term_emergency_end();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void crash_handlers(void)
+{
+	signal(SIGSEGV, on_crash);
+	signal(SIGBUS, on_crash);
+	signal(SIGABRT, on_crash);
+	signal(SIGFPE, on_crash);
 }
 
 static void print_version(const struct conf *c)
@@ -75,12 +109,6 @@ int main(int argc, char **argv)
 		conf_free(&c);
 		return 0;
 	}
-	if (!c.batch) {
-		fprintf(stderr, "nftop: this build has no interactive screen yet; run with -b for batch output "
-			"(see nftop --help)\n");
-		conf_free(&c);
-		return EXIT_USAGE;
-	}
 	if (c.nread && c.nlisten) {
 		fprintf(stderr, "nftop: give either -r files or -l addresses, not both\n");
 		conf_free(&c);
@@ -94,6 +122,30 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (!c.batch) {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "nftop: the screen needs a terminal; use -b for batch output\n");
+			conf_free(&c);
+			return EXIT_USAGE;
+		}
+		crash_handlers();
+		int st = screen_run(&c, &stop_flag);
+		conf_free(&c);
+		return st;
+	}
+
+	struct filter *flt = NULL;
+	if (c.filter) {
+		int col = 0;
+		flt = filter_parse(c.filter, &cause, &col);
+		if (!flt) {
+			fprintf(stderr, "nftop: --filter: column %d: %s\n", col, cause);
+			free(cause);
+			conf_free(&c);
+			return EXIT_USAGE;
+		}
+	}
+
 	struct decode_opts dopts;
 	decode_opts_default(&dopts);
 	dopts.no_scale = c.no_scale;
@@ -103,6 +155,11 @@ int main(int argc, char **argv)
 	struct printer pr = { &c, true };
 	struct ingest in;
 	ingest_init(&in, &c, dec, store, c.interval_s ? print_snapshot : NULL, &pr, &stop_flag);
+	struct filtered fs = { flt, store };
+	if (flt) {
+		in.sink = filtered_sink;
+		in.sink_arg = &fs;
+	}
 
 	ingest_run(&in);
 	/* The last print: the whole input, the last window, or the last interval. */
@@ -110,6 +167,7 @@ int main(int argc, char **argv)
 	print_snapshot(&pr, &in);
 
 	int status = in.errors ? EXIT_INPUT : 0;
+	filter_free(flt);
 	store_free(store);
 	decoder_free(dec);
 	conf_free(&c);

@@ -11,21 +11,24 @@ static int cmp_exporter(const void *a, const void *b)
 }
 
 struct snap *snap_build(const struct store *s, const struct decoder *d, const struct source_stats *src,
-			enum sort_by by, size_t topn, uint32_t window_s)
+			enum sort_by by, bool invert, size_t topn, uint32_t window_s)
 {
 	struct snap *sn = xcalloc(1, sizeof *sn);
 	sn->sort = by;
+	sn->invert = invert;
 	sn->window_s = window_s;
 	store_span(s, &sn->start_ms, &sn->end_ms);
-	if (window_s)
-		sn->seconds = window_s;
-	else
+	if (window_s) {
+		/* Until the window has filled, rates are over the time seen so far. */
+		uint64_t seen = (sn->end_ms - store_first(s) + 999) / 1000;
+		sn->seconds = seen < window_s ? (uint32_t)(seen ? seen : 1) : window_s;
+	} else
 		sn->seconds = (uint32_t)((sn->end_ms - sn->start_ms + 999) / 1000);
 	store_totals(s, &sn->total);
 	for (int i = 0; i < DIM_COUNT; i++) {
 		struct snap_dim *sd = &sn->dim[i];
 		sd->rows = xcalloc(topn ? topn : 1, sizeof *sd->rows);
-		sd->n = store_top(s, (enum dim)i, by, sd->rows, topn);
+		sd->n = store_top(s, (enum dim)i, by, invert, sd->rows, topn);
 		store_dim_info(s, (enum dim)i, &sd->info);
 	}
 	if (d) {

@@ -284,15 +284,22 @@ void store_add(struct store *s, const struct flow *f)
 	}
 }
 
-static uint64_t metric(const struct counters *c, enum sort_by by)
+/* Carried in the sort argument inside this file only. */
+#define SORT_INVERT 0x100
+
+static uint64_t metric(const struct counters *c, int by)
 {
+	by &= ~SORT_INVERT;
 	return by == SORT_PACKETS ? c->packets : by == SORT_FLOWS ? c->flows : c->bytes;
 }
 
 /* Ordering of the output: larger metric first, then bytes, then key. */
-static int row_before(const struct store_row *a, const struct store_row *b, enum sort_by by)
+static int row_before(const struct store_row *a, const struct store_row *b, int by)
 {
+	bool inv = by & SORT_INVERT;
 	uint64_t x = metric(&a->c, by), y = metric(&b->c, by);
+	if (inv && x != y)
+		return x < y;
 	if (x != y)
 		return x > y;
 	if (a->c.bytes != b->c.bytes)
@@ -301,7 +308,7 @@ static int row_before(const struct store_row *a, const struct store_row *b, enum
 }
 
 /* A min-heap of the n best rows: the root is the row that goes first. */
-static void heap_down(struct store_row *h, size_t n, size_t i, enum sort_by by)
+static void heap_down(struct store_row *h, size_t n, size_t i, int by)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
@@ -318,7 +325,7 @@ static void heap_down(struct store_row *h, size_t n, size_t i, enum sort_by by)
 	}
 }
 
-static void heap_up(struct store_row *h, size_t i, enum sort_by by)
+static void heap_up(struct store_row *h, size_t i, int by)
 {
 	while (i > 0) {
 		size_t p = (i - 1) / 2;
@@ -331,8 +338,10 @@ static void heap_up(struct store_row *h, size_t i, enum sort_by by)
 	}
 }
 
-size_t store_top(const struct store *s, enum dim d, enum sort_by by, struct store_row *out, size_t n)
+size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
+		 size_t n)
 {
+	int order = (int)by | (invert ? SORT_INVERT : 0);
 	size_t k = 0;
 	const struct entry *e;
 	if (n == 0 || d >= DIM_COUNT)
@@ -342,10 +351,10 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, struct stor
 		struct store_row r = { e->key, e->c };
 		if (k < n) {
 			out[k] = r;
-			heap_up(out, k++, by);
-		} else if (row_before(&r, &out[0], by)) {
+			heap_up(out, k++, order);
+		} else if (row_before(&r, &out[0], order)) {
 			out[0] = r;
-			heap_down(out, k, 0, by);
+			heap_down(out, k, 0, order);
 		}
 	}
 	/* Heap-sort in place: repeatedly move the worst to the end. */
@@ -353,7 +362,7 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, struct stor
 		struct store_row t = out[0];
 		out[0] = out[m - 1];
 		out[m - 1] = t;
-		heap_down(out, m - 1, 0, by);
+		heap_down(out, m - 1, 0, order);
 	}
 	return k;
 }
@@ -389,4 +398,9 @@ void store_span(const struct store *s, uint64_t *start_ms, uint64_t *end_ms)
 uint64_t store_late(const struct store *s)
 {
 	return s->late;
+}
+
+uint64_t store_first(const struct store *s)
+{
+	return s->first_ms;
 }

@@ -56,8 +56,8 @@ static bool zero_bytes(const uint8_t *p, size_t n)
  * never replaces a set one. */
 static void put_addr(struct flow_addr *a, const uint8_t *p, uint16_t len)
 {
-	if (zero_bytes(p, len) && !flow_addr_is_zero(a))
-		return;
+	if (!flow_addr_is_zero(a) && (zero_bytes(p, len) || (len == 16 && flow_addr_is4(a))))
+		return;	/* a set IPv4 address (IE 8, 12) wins over the IPv6 element */
 	if (len == 4)
 		flow_addr_set4(a, p);
 	else if (len == 16)
@@ -234,14 +234,13 @@ void tmpl_finish(struct tmpl_rec *r, const struct tmpl_ctx *c)
 		enum ie_dest tc = v6 ? IE_ICMP_TC6 : IE_ICMP_TC4;
 		enum ie_dest ty = v6 ? IE_ICMP_TYPE6 : IE_ICMP_TYPE4;
 		enum ie_dest co = v6 ? IE_ICMP_CODE6 : IE_ICMP_CODE4;
+		enum ie_dest other = v6 ? IE_ICMP_TC4 : IE_ICMP_TC6;
 		if (tmpl_has(r, tc))
 			f->dport = (uint16_t)v[tc];
-		else if (tmpl_has(r, IE_ICMP_TC4) && !v6)
-			f->dport = (uint16_t)v[IE_ICMP_TC4];
+		else if (tmpl_has(r, other))
+			f->dport = (uint16_t)v[other];
 		else if (tmpl_has(r, ty))
 			f->dport = (uint16_t)((v[ty] & 0xff) << 8 | (tmpl_has(r, co) ? v[co] & 0xff : 0));
-		else if (tmpl_has(r, IE_ICMP_TC4))
-			f->dport = (uint16_t)v[IE_ICMP_TC4];
 	}
 
 	f->first_ms = flow_time(r, c, IE_START_MS, IE_START_S, IE_START_US, IE_START_NS,

@@ -37,8 +37,8 @@ check "unknown option exits 2" run 2 --bogus
 check "unknown option: one line naming it" sh -c "grep -q -- '--bogus' '$tmp/err' && [ \$(wc -l <'$tmp/err') -eq 1 ]"
 check "bad --top value exits 2" run 2 -b -r "$cap" -n 0
 check "bad window exits 2" run 2 -b -r "$cap" -w 5x
-check "no -b exits 2 with a reason" run 2 -r "$cap"
-check "  ... and says how" has "$tmp/err" "run with -b"
+check "no -b without a terminal exits 2" run 2 -r "$cap"
+check "  ... and says to use -b" has "$tmp/err" "needs a terminal; use -b"
 
 check "missing file exits 1" run 1 -b -q -r "$tmp/nope.pcap" -o json
 check "  ... naming the file" has "$tmp/err" "nope.pcap: No such file"

@@ -1,0 +1,140 @@
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <langinfo.h>
+#include <locale.h>
+#include <ncurses.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "term.h"
+#include "ui.h"
+
+static atomic_int term_up;
+static attr_t role_attr[ROLE_COUNT];
+static short role_pair[ROLE_COUNT];
+
+static attr_t attrs_of(uint16_t a)
+{
+	attr_t r = 0;
+	if (a & THEME_BOLD) r |= A_BOLD;
+	if (a & THEME_DIM) r |= A_DIM;
+	if (a & THEME_UNDERLINE) r |= A_UNDERLINE;
+	if (a & THEME_REVERSE) r |= A_REVERSE;
+	if (a & THEME_BLINK) r |= A_BLINK;
+#ifdef A_ITALIC
+	if (a & THEME_ITALIC) r |= A_ITALIC;
+#endif
+	return r;
+}
+
+static void setup_colors(struct theme *t)
+{
+	int colors = 0;
+	if (has_colors() && start_color() == OK) {
+		use_default_colors();
+		colors = COLORS;
+	}
+	theme_fit(t, theme_colors(colors, getenv("NO_COLOR")));
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		role_attr[r] = attrs_of(t->role[r].attrs);
+		role_pair[r] = 0;
+		if (!t->mono && colors && r + 1 < COLOR_PAIRS) {
+			init_pair((short)(r + 1), t->role[r].fg, t->role[r].bg);
+			role_pair[r] = (short)(r + 1);
+		}
+	}
+}
+
+bool term_start(struct theme *t, bool *utf8, char **cause)
+{
+	setlocale(LC_ALL, "");
+	const char *cs = nl_langinfo(CODESET);
+	*utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+	if (!newterm(NULL, stdout, stdin)) {
+		*cause = err_fmt("cannot start the screen (TERM=%s); use -b for batch output",
+				 getenv("TERM") ? getenv("TERM") : "unset");
+		return false;
+	}
+	term_up = 1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	setup_colors(t);
+	return true;
+}
+
+void term_end(void)
+{
+	if (atomic_exchange(&term_up, 0))
+		endwin();
+}
+
+void term_emergency_end(void)
+{
+	term_end();
+}
+
+void term_size(int *w, int *h)
+{
+	getmaxyx(stdscr, *h, *w);
+}
+
+void term_draw(const struct canvas *c)
+{
+	for (int y = 0; y < c->h; y++) {
+		for (int x = 0; x < c->w; x++) {
+			const struct cell *cell = &c->cells[y * c->w + x];
+			wchar_t wc[2] = { (wchar_t)cell->ch, 0 };
+			cchar_t cc;
+			uint8_t r = cell->role < ROLE_COUNT ? cell->role : 0;
+			setcchar(&cc, wc, role_attr[r], role_pair[r], NULL);
+			/* The bottom-right cell would scroll some terminals: insert it instead. */
+			if (y == c->h - 1 && x == c->w - 1)
+				mvins_wch(y, x, &cc);
+			else
+				mvadd_wch(y, x, &cc);
+		}
+	}
+	refresh();
+}
+
+int term_key(int timeout_ms)
+{
+	wint_t ch;
+	timeout(timeout_ms);
+	int r = get_wch(&ch);
+	if (r == ERR)
+		return -1;
+	if (r == KEY_CODE_YES) {
+		switch (ch) {
+		case KEY_UP: return UK_UP;
+		case KEY_DOWN: return UK_DOWN;
+		case KEY_LEFT: return UK_LEFT;
+		case KEY_RIGHT: return UK_RIGHT;
+		case KEY_PPAGE: return UK_PGUP;
+		case KEY_NPAGE: return UK_PGDN;
+		case KEY_HOME: return UK_HOME;
+		case KEY_END: return UK_END;
+		case KEY_ENTER: return UK_ENTER;
+		case KEY_BACKSPACE: return UK_BACKSPACE;
+		case KEY_DC: return UK_DELETE;
+		case KEY_BTAB: return UK_BTAB;
+		case KEY_F(1): return UK_F1;
+		case KEY_F(6): return UK_F6;
+		case KEY_F(10): return UK_F10;
+		case KEY_RESIZE: return UK_RESIZE;
+		}
+		return -1;
+	}
+	switch (ch) {
+	case '\r': case '\n': return UK_ENTER;
+	case 27: return UK_ESC;
+	case 127: case 8: return UK_BACKSPACE;
+	case '\t': return UK_TAB;
+	}
+	return (int)ch;
+}
