@@ -73,16 +73,16 @@ static void test_whole(void)
 	is_u64(c.packets, 33, "totals: packets");
 
 	struct store_row r[4];
-	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, r, 4);
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, false, r, 4);
 	is_u64(n, 2, "src_ip: two keys");
 	is_str(key(DIM_SRC_IP, &r[0]), "10.0.0.2", "src_ip by bytes: 10.0.0.2 first (3000)");
 	is_u64(r[1].c.bytes, 2500, "src_ip: 10.0.0.1 sums its two flows");
-	n = store_top(s, DIM_SRC_IP, SORT_PACKETS, r, 4);
+	n = store_top(s, DIM_SRC_IP, SORT_PACKETS, false, r, 4);
 	is_str(key(DIM_SRC_IP, &r[0]), "10.0.0.1", "src_ip by packets: 10.0.0.1 first (30)");
-	n = store_top(s, DIM_DST_PORT, SORT_FLOWS, r, 1);
+	n = store_top(s, DIM_DST_PORT, SORT_FLOWS, false, r, 1);
 	is_u64(n, 1, "top 1 gives one row");
 	is_str(key(DIM_DST_PORT, &r[0]), "443", "dst_port by flows: 443");
-	n = store_top(s, DIM_DST_IP, SORT_BYTES, r, 4);
+	n = store_top(s, DIM_DST_IP, SORT_BYTES, false, r, 4);
 	is_str(key(DIM_DST_IP, &r[0]), "192.0.2.10", "dst_ip: IPv4 and IPv6 keys kept apart");
 	is_str(key(DIM_DST_IP, &r[1]), "2001:db8::1", "dst_ip: IPv6 key");
 
@@ -107,7 +107,7 @@ static void test_sliding(void)
 	store_totals(s, &c);
 	is_u64(c.flows, 10, "window 10s: only the last 10 one-second flows remain");
 	struct store_row r[4];
-	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, r, 4);
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, false, r, 4);
 	is_u64(n, 1, "window: the expired key left the table");
 	is_str(key(DIM_SRC_IP, &r[0]), "10.0.0.2", "window: the recent key stays");
 	uint64_t a, b;
@@ -124,7 +124,7 @@ static void test_sliding(void)
 	store_advance(s, t + 60000);
 	store_totals(s, &c);
 	is_u64(c.flows, 0, "window: everything expires when time moves on");
-	n = store_top(s, DIM_SRC_IP, SORT_BYTES, r, 4);
+	n = store_top(s, DIM_SRC_IP, SORT_BYTES, false, r, 4);
 	is_u64(n, 0, "window: no keys left");
 	store_free(s);
 }
@@ -147,11 +147,11 @@ static void test_evict(void)
 	ok(in.keys <= 100, "evict: at most max_keys tracked (%zu)", in.keys);
 	is_u64(in.keys + in.evicted, 300, "evict: tracked + evicted = keys seen");
 	struct store_row r[1];
-	store_top(s, DIM_SRC_IP, SORT_BYTES, r, 1);
+	store_top(s, DIM_SRC_IP, SORT_BYTES, false, r, 1);
 	is_u64(r[0].c.bytes, 300, "evict: the heaviest key survives");
 	uint64_t kept = 0;
 	struct store_row all[100];
-	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, all, 100);
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, false, all, 100);
 	for (size_t i = 0; i < n; i++)
 		kept += all[i].c.bytes;
 	is_u64(kept + in.other.bytes, total, "evict: kept + evicted share = all bytes");
