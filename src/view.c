@@ -33,7 +33,9 @@ static void header(struct canvas *c, const struct snap *sn, const struct ui_stat
 	if (sn->live) {
 		x += canvas_textf(c, x, 0, w - x, ROLE_HEADER, "live %s", sn->source);
 	} else {
-		x += canvas_textf(c, x, 0, w - x, ROLE_HEADER, "replay %s ", sn->source[0] ? sn->source : "");
+		/* The file's base name: the path would push the rest off a narrow screen. */
+		const char *base = strrchr(sn->source, '/');
+		x += canvas_textf(c, x, 0, w - x, ROLE_HEADER, "replay %s ", base ? base + 1 : sn->source);
 		int bw = 12;
 		if (x + bw + 2 < w) {
 			x += canvas_text(c, x, 0, 1, ROLE_HEADER, "[");
