@@ -22,6 +22,12 @@ int dataset_add_template(struct emit_ctx *c, struct tmpl *t, uint32_t domain);
 /* Withdraws one template, or all of a kind (options or not) when all is set. */
 void dataset_withdraw(struct exporter *e, uint32_t domain, uint16_t tid, bool all, bool options);
 
+/* A data set of template tid: decoded when the template is known, else held
+ * for it. Returns the records read; *status says which happened. */
+enum { DATASET_DECODED, DATASET_CUT, DATASET_HELD };
+int dataset_data(struct emit_ctx *c, const struct tmpl_ctx *tc, uint32_t domain, uint16_t tid,
+		 struct wire *set, uint64_t recv_ms, int *status);
+
 /* Holds a data set whose template is unknown. */
 void dataset_pend(struct emit_ctx *c, uint8_t version, uint32_t domain, uint16_t tid,
 		  uint32_t export_s, uint32_t uptime_ms, uint64_t recv_ms, const struct wire *set);

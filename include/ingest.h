@@ -47,6 +47,9 @@ void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, s
 		 ingest_tick_fn tick, void *arg, atomic_int *stop);
 /* Reads a capture to its end; logs a one-line error for a bad file. */
 int ingest_replay(struct ingest *in, const char *path);
+/* Binds the listening sockets now (ingest_live would do it), so that an
+ * error is known before a screen starts. */
+int ingest_open_live(struct ingest *in);
 /* Collects until --duration passes or *stop is set. */
 int ingest_live(struct ingest *in);
 /* Runs every -r file, or the listeners. */

@@ -80,6 +80,15 @@ static inline bool wire_bytes(struct wire *w, void *dst, size_t n)
 	return true;
 }
 
+/* Whether every byte left is zero (padding). */
+static inline bool wire_rest_zero(const struct wire *w)
+{
+	for (size_t i = w->off; i < w->len; i++)
+		if (w->buf[i])
+			return false;
+	return true;
+}
+
 /* A sub-cursor over the next n bytes; the parent advances past them. */
 static inline bool wire_sub(struct wire *w, size_t n, struct wire *sub)
 {

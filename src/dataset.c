@@ -174,3 +174,20 @@ void dataset_pend(struct emit_ctx *c, uint8_t version, uint32_t domain, uint16_t
 	hdr.recv_ms = recv_ms;
 	exporter_pend_push(c->d, c->e, &hdr, wire_ptr(set), wire_left(set));
 }
+
+int dataset_data(struct emit_ctx *c, const struct tmpl_ctx *tc, uint32_t domain, uint16_t tid,
+		 struct wire *set, uint64_t recv_ms, int *status)
+{
+	uint64_t key = tmpl_key(domain, tid);
+	struct tmpl *t;
+	HASH_FIND(hh, c->e->tmpls, &key, sizeof key, t);
+	if (!t) {
+		dataset_pend(c, tc->version, domain, tid, tc->export_s, tc->uptime_ms, recv_ms, set);
+		*status = DATASET_HELD;
+		return 0;
+	}
+	bool cut = false;
+	int n = dataset_decode(c, t, set, tc, domain, recv_ms, &cut);
+	*status = cut ? DATASET_CUT : DATASET_DECODED;
+	return n;
+}

@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "flowring.h"
 #include "ingest.h"
+#include "log.h"
 #include "xmem.h"
 
 #define PUBLISH_MS 250
@@ -229,7 +230,6 @@ static void *run(void *arg)
 struct engine *engine_start(const struct conf *c, char **cause)
 {
 	struct engine *e = xcalloc(1, sizeof *e);
-	(void)cause;
 	e->c = c;
 	pthread_mutex_init(&e->mu, NULL);
 	e->window_s = c->window_s;
@@ -260,6 +260,13 @@ struct engine *engine_start(const struct conf *c, char **cause)
 			fclose(f);
 		}
 	}
+	if (!c->nread && ingest_open_live(&e->in) < 0) {
+		char line[LOG_LINE];
+		log_last(line, sizeof line, NULL);
+		*cause = xstrdup(line);
+		engine_stop(e);
+		return NULL;
+	}
 	publish(e);
 	if (pthread_create(&e->th, NULL, run, e) != 0) {
 		*cause = xstrdup("cannot start the ingest thread");
@@ -276,6 +283,8 @@ void engine_stop(struct engine *e)
 	e->stop = 1;
 	if (e->th)
 		pthread_join(e->th, NULL);
+	if (e->in.cur)
+		source_close(e->in.cur);	/* opened, but the thread never ran */
 	snap_free(e->snap);
 	filter_free(e->req.filter);
 	filter_free(e->filter);

@@ -127,11 +127,9 @@ void ingest_finish(struct ingest *in)
 		store_advance(in->store, in->next_print_ms - 1);
 }
 
-int ingest_replay(struct ingest *in, const char *path)
+/* Makes s the current source, or says why it could not be opened. */
+static int begin(struct ingest *in, int rc, struct source *s, char *cause)
 {
-	struct source *s;
-	char *cause = NULL;
-	int rc = source_pcap_open(path, in->c->port, &s, &cause);
 	if (rc < 0) {
 		log_msg(LOG_ERROR, "%s", cause);
 		free(cause);
@@ -140,6 +138,27 @@ int ingest_replay(struct ingest *in, const char *path)
 	}
 	in->cur = s;
 	snprintf(in->cur_name, sizeof in->cur_name, "%s", s->name);
+	return rc;
+}
+
+/* Adds the source's counters to the closed ones and closes it. */
+static void end(struct ingest *in)
+{
+	struct source_stats st;
+	source_stats(in->cur, &st);
+	source_stats_add(&in->done, &st);
+	source_close(in->cur);
+	in->cur = NULL;
+}
+
+int ingest_replay(struct ingest *in, const char *path)
+{
+	struct source *s = NULL;
+	char *cause = NULL;
+	int rc = source_pcap_open(path, in->c->port, &s, &cause);
+	rc = begin(in, rc, s, cause);
+	if (rc < 0)
+		return rc;
 	bool show = in->c->batch && !in->c->quiet && isatty(STDERR_FILENO);
 	uint64_t started = ingest_mono_ms(), last_shown = started;
 	uint64_t flows_before = in->flows;
@@ -179,11 +198,7 @@ int ingest_replay(struct ingest *in, const char *path)
 		progress(in, path, started, true);
 		in->flows = total;
 	}
-	struct source_stats st;
-	source_stats(s, &st);
-	source_stats_add(&in->done, &st);
-	in->cur = NULL;
-	source_close(s);
+	end(in);
 	return rc;
 }
 
@@ -196,21 +211,26 @@ void ingest_run(struct ingest *in)
 		ingest_live(in);
 }
 
-int ingest_live(struct ingest *in)
+int ingest_open_live(struct ingest *in)
 {
-	struct source *s;
+	if (in->cur)
+		return ERR_OK;
+	struct source *s = NULL;
 	char *cause = NULL;
 	int rc = source_udp_open(in->c->listen, in->c->nlisten, in->c->rcvbuf, &s, &cause);
-	if (rc < 0) {
-		log_msg(LOG_ERROR, "%s", cause);
-		free(cause);
-		in->errors++;
-		return rc;
-	}
-	in->cur = s;
-	snprintf(in->cur_name, sizeof in->cur_name, "%s", s->name);
-	if (!in->c->quiet)
+	rc = begin(in, rc, s, cause);
+	if (rc >= 0 && !in->c->quiet)
 		log_msg(LOG_INFO, "listening on %s", s->name);
+	return rc;
+}
+
+int ingest_live(struct ingest *in)
+{
+	char *cause = NULL;
+	int rc = ingest_open_live(in);
+	if (rc < 0)
+		return rc;
+	struct source *s = in->cur;
 	uint64_t started = ingest_mono_ms();
 	uint64_t limit = (uint64_t)(in->c->duration_s * 1000);
 	struct datagram dg;
@@ -237,10 +257,6 @@ int ingest_live(struct ingest *in)
 		if (rc == SOURCE_DATAGRAM)
 			decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
 	}
-	struct source_stats st;
-	source_stats(s, &st);
-	source_stats_add(&in->done, &st);
-	in->cur = NULL;
-	source_close(s);
+	end(in);
 	return rc < 0 ? rc : ERR_OK;
 }

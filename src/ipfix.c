@@ -88,20 +88,13 @@ int ipfix_decode(struct emit_ctx *c, struct wire *w, uint64_t recv_ms)
 		if (id == SET_TEMPLATE || id == SET_OPTIONS) {
 			r = templates(c, &set, domain, id == SET_OPTIONS);
 		} else if (id >= 256) {
-			uint64_t key = tmpl_key(domain, id);
-			struct tmpl *t;
-			HASH_FIND(hh, e->tmpls, &key, sizeof key, t);
-			if (t) {
-				bool cut = false;
-				r = dataset_decode(c, t, &set, &tc, domain, recv_ms, &cut);
-				if (cut)
-					rc = ERR_TRUNCATED;
-				if (r > 0)
-					records += (uint32_t)r;
-			} else {
-				dataset_pend(c, 10, domain, id, secs, 0, recv_ms, &set);
+			int status;
+			r = dataset_data(c, &tc, domain, id, &set, recv_ms, &status);
+			records += (uint32_t)r;
+			if (status == DATASET_CUT)
+				rc = ERR_TRUNCATED;
+			else if (status == DATASET_HELD)
 				unknown = true;
-			}
 		}
 		if (r < 0)
 			rc = r;

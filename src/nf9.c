@@ -71,15 +71,6 @@ static int options_templates(struct emit_ctx *c, struct wire *s, uint32_t domain
 	return records;
 }
 
-static bool all_zero(const struct wire *w)
-{
-	const uint8_t *p = wire_ptr(w);
-	for (size_t i = 0; i < wire_left(w); i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 int nf9_decode(struct emit_ctx *c, struct wire *w, uint64_t recv_ms)
 {
 	uint16_t version, count;
@@ -98,7 +89,7 @@ int nf9_decode(struct emit_ctx *c, struct wire *w, uint64_t recv_ms)
 		uint16_t id = 0, len = 0;
 		struct wire set;
 		if (sets >= count) {
-			if (!all_zero(w))
+			if (!wire_rest_zero(w))
 				rc = ERR_MALFORMED;
 			break;
 		}
@@ -118,17 +109,10 @@ int nf9_decode(struct emit_ctx *c, struct wire *w, uint64_t recv_ms)
 		} else if (id == 1) {
 			r = options_templates(c, &set, domain);
 		} else if (id >= 256) {
-			uint64_t key = tmpl_key(domain, id);
-			struct tmpl *t;
-			HASH_FIND(hh, e->tmpls, &key, sizeof key, t);
-			if (t) {
-				bool cut = false;
-				r = dataset_decode(c, t, &set, &tc, domain, recv_ms, &cut);
-				if (cut)
-					rc = ERR_TRUNCATED;
-			} else {
-				dataset_pend(c, 9, domain, id, secs, uptime, recv_ms, &set);
-			}
+			int status;
+			r = dataset_data(c, &tc, domain, id, &set, recv_ms, &status);
+			if (status == DATASET_CUT)
+				rc = ERR_TRUNCATED;
 		}
 		if (r < 0)
 			rc = r;

@@ -35,15 +35,6 @@ struct tmpl *tmpl_new(uint16_t tid, uint32_t domain, bool options, uint16_t nfie
 	return t;
 }
 
-static bool all_zero(const struct wire *w)
-{
-	const uint8_t *p = wire_ptr(w);
-	for (size_t i = 0; i < wire_left(w); i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
 static bool zero_bytes(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -122,7 +113,7 @@ int tmpl_tail(const struct tmpl *t, const struct wire *w)
 	size_t left = wire_left(w);
 	if (left >= t->min_len) {
 		/* Sets are padded to 4 bytes; tiny records must not eat the pad. */
-		if (left < 4 && all_zero(w))
+		if (left < 4 && wire_rest_zero(w))
 			return TMPL_TAIL_PADDING;
 		return TMPL_TAIL_RECORD;
 	}
