@@ -30,6 +30,9 @@ struct conf {
 	size_t history;			/* flows kept to rebuild the screen's views */
 	char *filter;			/* -f expression, NULL for none */
 	char *theme;			/* --theme name or path, NULL for the default */
+	char *geoip_country, *geoip_asn, *geoip_dir;	/* databases; NULL: the usual places */
+	bool strict;			/* a named database that cannot be read is an error */
+	uint8_t prefix4, prefix6;	/* prefix dimensions */
 	int rcvbuf;
 	bool quiet;
 	bool help, version;

@@ -23,10 +23,15 @@ struct decode_opts {
 
 void decode_opts_default(struct decode_opts *o);
 
-/* Counters kept per exporter (one exporter = one source address). */
+/* exporter_stats.version and flow.version for sFlow v5, whose own number
+ * would clash with NetFlow v5's. */
+#define DECODE_VERSION_SFLOW5 105
+
+/* Counters kept per exporter: one source address for NetFlow and IPFIX, one
+ * agent address (from the datagram, not the UDP source) for sFlow. */
 struct exporter_stats {
 	struct flow_addr addr;
-	uint8_t version;		/* export version last seen */
+	uint8_t version;		/* export version last seen: 5, 9, 10, or 105 (sFlow v5) */
 	uint32_t sampling;		/* sampling rate in force (last applied; 1 = none) */
 	uint64_t datagrams;
 	uint64_t flows;			/* flow records decoded (options records excluded) */
@@ -38,7 +43,8 @@ struct exporter_stats {
 	uint64_t decoded_late;		/* data sets decoded when their template came */
 	uint64_t dropped_no_template;	/* data sets dropped: queue full, or never decodable */
 	uint64_t seq_lost;		/* estimated flow records lost (sequence gaps) */
-	uint64_t seq_lost_datagrams;	/* datagrams lost (v9, whose sequence counts datagrams) */
+	uint64_t seq_lost_datagrams;	/* datagrams lost (v9 and sFlow, whose sequences count datagrams) */
+	uint64_t counter_samples;	/* sFlow counter samples (not flows) */
 	uint64_t first_ms, last_ms;	/* receive time of the first and last datagram */
 };
 
@@ -62,7 +68,7 @@ void decoder_free(struct decoder *d);
 int decode_datagram(struct decoder *d, const struct flow_addr *exporter, uint64_t recv_ms,
 		    const uint8_t *buf, size_t len, flow_emit_fn emit, void *arg);
 
-/* Whether the payload looks like an export we decode (version 5, 9 or 10). */
+/* Whether the payload looks like an export we decode (NetFlow v5, v9, IPFIX, sFlow v5). */
 bool decode_is_export(const uint8_t *buf, size_t len);
 
 const struct decoder_stats *decoder_stats(const struct decoder *d);

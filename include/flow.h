@@ -22,8 +22,10 @@ struct flow {
 	uint32_t domain;		/* v9 source id / IPFIX observation domain */
 	uint32_t sampling;		/* sampling rate applied (1 = unsampled) */
 	uint16_t sport, dport;		/* for ICMP, dport = type * 256 + code */
+	uint16_t src_cc, dst_cc;	/* country, ISO 3166 letters as c0 << 8 | c1; 0 unknown */
+	uint8_t src_class, dst_class;	/* enum geo_class of the addresses; 0 public */
 	uint8_t proto, tcp_flags, tos;
-	uint8_t version;		/* 5, 9, 10 (IPFIX) */
+	uint8_t version;		/* 5, 9, 10 (IPFIX), 105 (sFlow v5: DECODE_VERSION_SFLOW5) */
 };
 
 #define FLOW_ADDRSTRLEN 46

@@ -10,9 +10,12 @@
 
 #define SNAP_SPARK 60
 
+#define SNAP_LABEL 48
+
 struct snap_dim {
 	size_t n;
 	struct store_row *rows;
+	char (*label)[SNAP_LABEL];	/* per row, e.g. an AS organisation; NULL when none */
 	struct store_dim_info info;
 };
 
@@ -41,11 +44,14 @@ struct snap {
 	bool partial;			/* rebuilt after a change from a history that */
 	uint64_t history_from_ms;	/* ... starts later than the window */
 	char filter[512];		/* the filter in force, "" for none */
+	bool geo_country, geo_asn;	/* databases loaded */
 	uint64_t seq;			/* increases with every published snapshot */
 };
 
+struct geo;
+/* geo (may be NULL) names the AS rows; it belongs to the calling thread. */
 struct snap *snap_build(const struct store *s, const struct decoder *d, const struct source_stats *src,
-			enum sort_by by, bool invert, size_t topn, uint32_t window_s);
+			enum sort_by by, bool invert, size_t topn, uint32_t window_s, const struct geo *geo);
 void snap_free(struct snap *sn);
 
 #endif

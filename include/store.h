@@ -13,13 +13,16 @@
 enum dim {
 	DIM_SRC_IP, DIM_DST_IP, DIM_SRC_PORT, DIM_DST_PORT, DIM_PROTO,
 	DIM_SRC_AS, DIM_DST_AS, DIM_EXPORTER, DIM_IN_IF, DIM_OUT_IF,
+	DIM_SRC_COUNTRY, DIM_DST_COUNTRY, DIM_SRC_PREFIX, DIM_DST_PREFIX,
 	DIM_COUNT
 };
 
 enum sort_by { SORT_BYTES, SORT_PACKETS, SORT_FLOWS };
 
-/* Zeroed before filling, so padding-free comparisons are exact. Addresses use
- * 'addr'; numbers use 'num'; interfaces use both (exporter + ifindex). */
+/* Zeroed before filling, so padding-free comparisons are exact. Addresses and
+ * prefixes use 'addr' (prefix length in 'num'); numbers use 'num'; interfaces
+ * use both (exporter + ifindex). Countries and AS numbers of special
+ * addresses (private, documentation...) carry the enum geo_class in addr[0]. */
 struct store_key {
 	uint8_t addr[16];
 	uint32_t num;
@@ -37,6 +40,7 @@ struct store_row {
 struct store_opts {
 	uint32_t window_s;		/* 0: everything since the start (no expiry) */
 	size_t max_keys;		/* per dimension */
+	uint8_t prefix4, prefix6;	/* prefix dimensions' lengths (0: 24 and 48) */
 };
 
 struct store;

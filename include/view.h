@@ -17,8 +17,9 @@ void view_draw(struct canvas *c, const struct snap *sn, struct ui_state *u, cons
 /* One pane at (x, y) of w x h cells. */
 void view_pane(struct canvas *c, int x, int y, int w, int h, const struct snap *sn, const struct ui_state *u,
 	       int pane, const struct services *svc);
-/* The text of a row's key as the panes show it ("443 https", "AS15169", "TCP"). */
-void view_key(char *buf, size_t len, enum dim d, const struct store_key *k, bool numeric,
+/* The text of a row's key as the panes show it ("443 https", "AS15169 Google",
+ * "GB United Kingdom", "TCP"); label is the row's snapshot label or NULL. */
+void view_key(char *buf, size_t len, enum dim d, const struct store_key *k, const char *label, bool numeric,
 	      const struct services *svc);
 
 #endif

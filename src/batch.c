@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "batch.h"
+#include "geo.h"
 #include "names.h"
 
 bool out_format_parse(const char *s, enum out_format *f)
@@ -33,20 +34,57 @@ static bool dim_is_iface(enum dim d)
 	return d == DIM_IN_IF || d == DIM_OUT_IF;
 }
 
+static bool dim_is_country(enum dim d)
+{
+	return d == DIM_SRC_COUNTRY || d == DIM_DST_COUNTRY;
+}
+
+static bool dim_is_as(enum dim d)
+{
+	return d == DIM_SRC_AS || d == DIM_DST_AS;
+}
+
 char *batch_key(enum dim d, const struct store_key *k, char *buf, size_t len)
 {
+	struct flow_addr a;
+	char ab[FLOW_ADDRSTRLEN];
 	if (dim_is_addr(d)) {
-		struct flow_addr a;
 		memcpy(a.b, k->addr, 16);
 		return flow_addr_fmt(&a, buf, len);
+	}
+	if (d == DIM_SRC_PREFIX || d == DIM_DST_PREFIX) {
+		memcpy(a.b, k->addr, 16);
+		snprintf(buf, len, "%s/%" PRIu32, flow_addr_fmt(&a, ab, sizeof ab), k->num);
+		return buf;
+	}
+	/* Special addresses are labelled for what they are, not "unknown". */
+	if ((dim_is_country(d) || (dim_is_as(d) && !k->num)) && k->addr[0]) {
+		snprintf(buf, len, "%s", geo_class_name((enum geo_class)k->addr[0]));
+		return buf;
+	}
+	if (dim_is_country(d)) {
+		if (k->num)
+			snprintf(buf, len, "%c%c", (char)(k->num >> 8), (char)(k->num & 0xff));
+		else
+			snprintf(buf, len, "unknown");
+		return buf;
 	}
 	snprintf(buf, len, "%" PRIu32, k->num);
 	return buf;
 }
 
-/* The second column: protocol name, or the exporter an interface belongs to. */
-static const char *key_name(enum dim d, const struct store_key *k, char *buf, size_t len)
+/* The second column: protocol or country name, AS organisation, or the
+ * exporter an interface belongs to. */
+static const char *key_name(const struct snap_dim *sd, size_t row, enum dim d, const struct store_key *k,
+			    char *buf, size_t len)
 {
+	if (sd->label && sd->label[row][0])
+		return sd->label[row];
+	if (dim_is_country(d) && k->num && !k->addr[0]) {
+		char cc[3] = { (char)(k->num >> 8), (char)(k->num & 0xff), 0 };
+		const char *n = geo_country_name(cc);
+		return n ? n : "";
+	}
 	if (d == DIM_PROTO) {
 		const char *n = proto_name((uint8_t)k->num);
 		return n ? n : "";
@@ -67,19 +105,31 @@ static void json_counters(FILE *o, const struct counters *c)
 		c->flows, c->packets, c->bytes);
 }
 
+/* The export protocol by name; sFlow v5's version number is kept apart from NetFlow v5's. */
+static const char *protocol_name(uint8_t version)
+{
+	switch (version) {
+	case 5: return "netflow5";
+	case 9: return "netflow9";
+	case 10: return "ipfix";
+	case DECODE_VERSION_SFLOW5: return "sflow5";
+	}
+	return "unknown";
+}
+
 static void json_exporter(FILE *o, const struct exporter_stats *e)
 {
 	char a[FLOW_ADDRSTRLEN];
-	fprintf(o, "{\"address\":\"%s\",\"version\":%u,\"datagrams\":%" PRIu64 ",\"flows\":%" PRIu64
+	fprintf(o, "{\"address\":\"%s\",\"protocol\":\"%s\",\"version\":%u,\"datagrams\":%" PRIu64 ",\"flows\":%" PRIu64
 		",\"malformed\":%" PRIu64 ",\"waiting_for_template\":%" PRIu64
 		",\"dropped_no_template\":%" PRIu64 ",\"seq_lost\":%" PRIu64 ",\"sampling\":%" PRIu32
 		",\"templates\":%" PRIu64 ",\"templates_rejected\":%" PRIu64
 		",\"options_records\":%" PRIu64 ",\"decoded_late\":%" PRIu64
-		",\"seq_lost_datagrams\":%" PRIu64 "}",
-		flow_addr_fmt(&e->addr, a, sizeof a), e->version, e->datagrams, e->flows, e->malformed,
+		",\"seq_lost_datagrams\":%" PRIu64 ",\"counter_samples\":%" PRIu64 "}",
+		flow_addr_fmt(&e->addr, a, sizeof a), protocol_name(e->version), e->version, e->datagrams, e->flows, e->malformed,
 		e->waiting_for_template, e->dropped_no_template, e->seq_lost, e->sampling,
 		e->templates, e->templates_rejected, e->options_records, e->decoded_late,
-		e->seq_lost_datagrams);
+		e->seq_lost_datagrams, e->counter_samples);
 }
 
 static void print_json(FILE *o, const struct snap *sn)
@@ -103,7 +153,7 @@ static void print_json(FILE *o, const struct snap *sn)
 			const struct store_row *r = &sd->rows[i];
 			fprintf(o, "%s{\"key\":\"%s\",", i ? "," : "",
 				batch_key((enum dim)d, &r->key, k, sizeof k));
-			const char *name = key_name((enum dim)d, &r->key, nb, sizeof nb);
+			const char *name = key_name(sd, i, (enum dim)d, &r->key, nb, sizeof nb);
 			if (*name)
 				fprintf(o, "\"%s\":\"%s\",", dim_is_iface((enum dim)d) ? "exporter" : "name", name);
 			json_counters(o, &r->c);
@@ -148,7 +198,7 @@ static void print_csv(FILE *o, const struct snap *sn, bool first)
 			const struct store_row *r = &sd->rows[i];
 			fprintf(o, "%s,%s,%s,%zu,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", t0, t1,
 				dim_name((enum dim)d), i + 1, batch_key((enum dim)d, &r->key, k, sizeof k),
-				key_name((enum dim)d, &r->key, nb, sizeof nb),
+				key_name(sd, i, (enum dim)d, &r->key, nb, sizeof nb),
 				r->c.flows, r->c.packets, r->c.bytes);
 		}
 	}
@@ -163,12 +213,12 @@ static void print_text(FILE *o, const struct snap *sn)
 		"  bytes %" PRIu64 "\n", iso_time(sn->start_ms, t0, sizeof t0),
 		iso_time(sn->end_ms, t1, sizeof t1), sn->seconds, sn->total.flows, sn->total.packets,
 		sn->total.bytes);
-	fprintf(o, "\n%-40s %3s %10s %10s %9s %7s %7s %8s %8s\n", "exporter", "ver", "datagrams",
+	fprintf(o, "\n%-40s %-8s %10s %10s %9s %7s %7s %8s %8s\n", "exporter", "protocol", "datagrams",
 		"flows", "malformed", "waiting", "dropped", "seq_lost", "sampling");
 	for (size_t i = 0; i < sn->nexp; i++) {
 		const struct exporter_stats *e = &sn->exp[i];
-		fprintf(o, "%-40s %3u %10" PRIu64 " %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %7" PRIu64
-			" %8" PRIu64 " %8" PRIu32 "\n", flow_addr_fmt(&e->addr, a, sizeof a), e->version,
+		fprintf(o, "%-40s %-8s %10" PRIu64 " %10" PRIu64 " %9" PRIu64 " %7" PRIu64 " %7" PRIu64
+			" %8" PRIu64 " %8" PRIu32 "\n", flow_addr_fmt(&e->addr, a, sizeof a), protocol_name(e->version),
 			e->datagrams, e->flows, e->malformed, e->waiting_for_template,
 			e->dropped_no_template, e->seq_lost, e->sampling);
 	}
@@ -186,7 +236,7 @@ static void print_text(FILE *o, const struct snap *sn)
 			double bps = sn->seconds ? 8.0 * (double)r->c.bytes / sn->seconds : 0;
 			fprintf(o, "%4zu  %-40s %-8s %10" PRIu64 " %12" PRIu64 " %16" PRIu64 " %6.1f%% %14.0f\n",
 				i + 1, batch_key((enum dim)d, &r->key, k, sizeof k),
-				key_name((enum dim)d, &r->key, nb, sizeof nb), r->c.flows, r->c.packets,
+				key_name(sd, i, (enum dim)d, &r->key, nb, sizeof nb), r->c.flows, r->c.packets,
 				r->c.bytes, share, bps);
 		}
 	}

@@ -210,6 +210,47 @@ static int set_theme(struct conf *c, const char *v, char **cause)
 	return set_string(&c->theme, v);
 }
 
+static int set_geoip_country(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_string(&c->geoip_country, v);
+}
+
+static int set_geoip_asn(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_string(&c->geoip_asn, v);
+}
+
+static int set_geoip_dir(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_string(&c->geoip_dir, v);
+}
+
+static int set_prefix(uint8_t *field, unsigned max, const char *what, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, max, &n) || n == 0) {
+		*cause = err_fmt("%s must be a prefix length from 1 to %u, not '%s'", what, max, v);
+		return CONF_ERROR;
+	}
+	*field = (uint8_t)n;
+	return CONF_OK;
+}
+
+static int set_prefix4(struct conf *c, const char *v, char **cause)
+{
+	return set_prefix(&c->prefix4, 32, "prefix4", v, cause);
+}
+
+static int set_prefix6(struct conf *c, const char *v, char **cause)
+{
+	return set_prefix(&c->prefix6, 128, "prefix6", v, cause);
+}
+
+FLAG_SETTER(set_strict, strict)
+
 static int set_verbose(struct conf *c, const char *v, char **cause)
 {
 	(void)v;
@@ -227,7 +268,7 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 }
 
 enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
-       O_HISTORY, O_THEME };
+       O_HISTORY, O_THEME, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
@@ -244,6 +285,12 @@ static const struct opt opts[] = {
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
+	{ "geoip-country", O_GEO_COUNTRY, "FILE", set_geoip_country, false, "country (or city) MMDB database; default: the usual places" },
+	{ "geoip-asn", O_GEO_ASN, "FILE", set_geoip_asn, false, "ASN MMDB database; default: the usual places" },
+	{ "geoip-dir", O_GEO_DIR, "DIR", set_geoip_dir, false, "look for GeoLite2-*/dbip-*/asn.mmdb databases here first" },
+	{ "strict", O_STRICT, NULL, set_strict, false, "exit when a GeoIP database that was named or found cannot be read" },
+	{ "prefix4", O_PREFIX4, "N", set_prefix4, false, "IPv4 prefix length of the prefix dimensions (default 24)" },
+	{ "prefix6", O_PREFIX6, "N", set_prefix6, false, "IPv6 prefix length of the prefix dimensions (default 48)" },
 	{ "history", O_HISTORY, "FLOWS", set_history, false, "screen: recent flows kept to rebuild views on a new filter or window (default 500000)" },
 	{ "theme", O_THEME, "NAME", set_theme, false, "screen colours: dark (default), light, monochrome, or a theme file path" },
 	{ "rcvbuf", O_RCVBUF, "BYTES", set_rcvbuf, false, "UDP receive buffer (default 33554432)" },
@@ -264,6 +311,8 @@ void conf_defaults(struct conf *c)
 	c->sort = SORT_BYTES;
 	c->max_keys = 1000000;
 	c->history = 500000;
+	c->prefix4 = 24;
+	c->prefix6 = 48;
 	c->speed = -1;
 	c->rcvbuf = 32 << 20;
 }
@@ -279,6 +328,9 @@ void conf_free(struct conf *c)
 	free((char *)c->config_used);
 	free(c->filter);
 	free(c->theme);
+	free(c->geoip_country);
+	free(c->geoip_asn);
+	free(c->geoip_dir);
 	memset(c, 0, sizeof *c);
 }
 

@@ -7,6 +7,7 @@
 #include "ipfix.h"
 #include "nf5.h"
 #include "nf9.h"
+#include "sflow.h"
 #include "xmem.h"
 
 void decode_opts_default(struct decode_opts *o)
@@ -40,9 +41,15 @@ void decoder_free(struct decoder *d)
 	free(d);
 }
 
-static uint16_t peek_version(const uint8_t *buf, size_t len)
+/* NetFlow and IPFIX start with a 16-bit version; sFlow with a 32-bit one,
+ * so sFlow v5's first 16 bits are 0 and the two v5s cannot be confused.
+ * Returns 5, 9, 10, DECODE_VERSION_SFLOW5, or 0 for anything else. */
+static unsigned peek_version(const uint8_t *buf, size_t len)
 {
-	return len >= 2 ? (uint16_t)(buf[0] << 8 | buf[1]) : 0;
+	if (len >= 4 && be32(buf) == 5)
+		return DECODE_VERSION_SFLOW5;
+	uint16_t v = len >= 2 ? be16(buf) : 0;
+	return v == 5 || v == 9 || v == 10 ? v : 0;
 }
 
 bool decode_is_export(const uint8_t *buf, size_t len)
@@ -54,6 +61,8 @@ bool decode_is_export(const uint8_t *buf, size_t len)
 		return len >= NF9_HEADER_LEN;
 	case 10:
 		return len >= IPFIX_HEADER_LEN;
+	case DECODE_VERSION_SFLOW5:
+		return sflow_is_v5(buf, len);
 	}
 	return false;
 }
@@ -78,13 +87,20 @@ static struct exporter *find_exporter(struct decoder *d, const struct flow_addr 
 int decode_datagram(struct decoder *d, const struct flow_addr *exporter, uint64_t recv_ms,
 		    const uint8_t *buf, size_t len, flow_emit_fn emit, void *arg)
 {
-	uint16_t version = peek_version(buf, len);
+	unsigned version = peek_version(buf, len);
 	d->st.datagrams++;
-	if (version != 5 && version != 9 && version != 10) {
+	if (!version) {
 		d->st.unknown_version++;
 		return ERR_VERSION;
 	}
-	struct exporter *e = find_exporter(d, exporter);
+	/* An sFlow agent names itself in the datagram, and a relay or NAT can
+	 * send several agents from one address: the agent is the exporter. A
+	 * header too short to name one, or an unknown or unset (0.0.0.0) agent,
+	 * leaves the UDP source in charge. */
+	struct flow_addr key = *exporter;
+	if (version == DECODE_VERSION_SFLOW5)
+		sflow_agent(buf, len, &key);
+	struct exporter *e = find_exporter(d, &key);
 	if (!e) {
 		d->st.exporters_rejected++;
 		return ERR_LIMIT;
@@ -102,8 +118,10 @@ int decode_datagram(struct decoder *d, const struct flow_addr *exporter, uint64_
 		rc = nf5_decode(&c, &w, recv_ms);
 	else if (version == 9)
 		rc = nf9_decode(&c, &w, recv_ms);
-	else
+	else if (version == 10)
 		rc = ipfix_decode(&c, &w, recv_ms);
+	else
+		rc = sflow_decode(&c, &w, recv_ms);
 	if (rc < 0)
 		e->st.malformed++;
 	return rc;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "enrich.h"
 #include "flowring.h"
 #include "ingest.h"
 #include "log.h"
@@ -35,6 +36,7 @@ struct engine {
 	/* Owned by the ingest thread. */
 	struct ingest in;
 	struct decoder *dec;
+	struct geo *geo;
 	struct store *all, *view;	/* view: NULL when no filter */
 	struct filter *filter;
 	struct flowring *ring;
@@ -81,19 +83,21 @@ static void all_sink(void *arg, const struct flow *f)
 	store_add(e->all, f);
 }
 
-static void engine_sink(void *arg, const struct flow *f)
+static void engine_sink(void *arg, const struct flow *f0)
 {
 	struct engine *e = arg;
-	flowring_push(e->ring, f);
-	store_add(e->all, f);
+	struct flow f = *f0;
+	enrich_flow(e->geo, &f);
+	flowring_push(e->ring, &f);
+	store_add(e->all, &f);
 	if (e->view)
-		view_sink(e, f);
-	spark_add(e, f->recv_ms, f->bytes);
+		view_sink(e, &f);
+	spark_add(e, f.recv_ms, f.bytes);
 }
 
 static struct store *new_store(const struct engine *e)
 {
-	struct store_opts o = { e->window_s, e->c->max_keys };
+	struct store_opts o = { e->window_s, e->c->max_keys, e->c->prefix4, e->c->prefix6 };
 	return store_new(&o);
 }
 
@@ -125,7 +129,7 @@ static void publish(struct engine *e)
 	struct source_stats st;
 	ingest_source_stats(&e->in, &st);
 	const struct store *shown = e->view ? e->view : e->all;
-	struct snap *sn = snap_build(shown, e->dec, &st, e->sort, e->invert, e->rows, e->window_s);
+	struct snap *sn = snap_build(shown, e->dec, &st, e->sort, e->invert, e->rows, e->window_s, e->geo);
 	store_totals(e->all, &sn->total_all);
 	sn->input_ms = e->in.input_ms;
 	memcpy(sn->spark, e->spark, sizeof sn->spark);
@@ -243,6 +247,12 @@ struct engine *engine_start(const struct conf *c, char **cause)
 	decode_opts_default(&dopts);
 	dopts.no_scale = c->no_scale;
 	e->dec = decoder_new(&dopts);
+	e->geo = enrich_open(c, true);
+	if (!e->geo) {
+		*cause = xstrdup("--strict: a named GeoIP database cannot be read");
+		engine_stop(e);
+		return NULL;
+	}
 	e->ring = flowring_new(c->history);
 	e->all = new_store(e);
 	ingest_init(&e->in, c, e->dec, e->all, NULL, NULL, &e->stop);
@@ -292,6 +302,7 @@ void engine_stop(struct engine *e)
 	store_free(e->view);
 	flowring_free(e->ring);
 	decoder_free(e->dec);
+	geo_free(e->geo);
 	pthread_mutex_destroy(&e->mu);
 	free(e);
 }

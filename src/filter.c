@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "filter.h"
+#include "geo.h"
 #include "xmem.h"
 
 enum tk {
@@ -30,8 +31,17 @@ enum kind { K_PORT, K_AS, K_IF, K_PROTO, K_BYTES, K_PACKETS };
 /* Numeric fields: kind * 3 + dir for the first three kinds. */
 enum field {
 	F_SPORT, F_DPORT, F_PORT, F_SAS, F_DAS, F_AS, F_INIF, F_OUTIF, F_IF,
-	F_PROTO, F_BYTES, F_PACKETS,
+	F_PROTO, F_BYTES, F_PACKETS, F_SCC, F_DCC, F_CC,
 };
+
+/* A country test's value: the ISO letters, or 0x10000 + the address class
+ * (private, documentation...) for addresses that have no country. */
+#define CC_CLASS 0x10000u
+
+static uint64_t cc_value(uint16_t cc, uint8_t cls)
+{
+	return cls ? CC_CLASS + cls : cc;
+}
 enum op { OP_EQ, OP_LT, OP_LE, OP_GT, OP_GE };
 
 struct insn {
@@ -123,6 +133,12 @@ static inline unsigned values(uint8_t field, const struct flow *fl, uint64_t v[2
 	case F_PROTO: v[0] = fl->proto; return 1;
 	case F_BYTES: v[0] = fl->bytes; return 1;
 	case F_PACKETS: v[0] = fl->packets; return 1;
+	case F_SCC: v[0] = cc_value(fl->src_cc, fl->src_class); return 1;
+	case F_DCC: v[0] = cc_value(fl->dst_cc, fl->dst_class); return 1;
+	case F_CC:
+		v[0] = cc_value(fl->src_cc, fl->src_class);
+		v[1] = cc_value(fl->dst_cc, fl->dst_class);
+		return 2;
 	}
 	return 0;
 }
@@ -541,6 +557,45 @@ static int parse_num(struct parser *p, enum kind k, enum dir d)
 	return n;
 }
 
+/* [src|dst] country CC|CLASS [= or !=]: ISO 3166 letters or an address class. */
+static int parse_country(struct parser *p, enum dir d)
+{
+	struct insn i = { .test = T_NUM, .op = OP_EQ };
+	bool neg = false;
+	i.field = (uint8_t)(d == D_SRC ? F_SCC : d == D_DST ? F_DCC : F_CC);
+	next(p);
+	if (p->tok.t == TK_EQ) {
+		next(p);
+	} else if (p->tok.t == TK_NE) {
+		neg = true;
+		next(p);
+	}
+	if (p->tok.t != TK_WORD)
+		return unexpected(p, "a country code such as GB, or private, documentation...");
+	const char *w = p->s + p->tok.at;
+	size_t len = p->tok.len;
+	if (len == 2 && ((w[0] | 0x20) >= 'a' && (w[0] | 0x20) <= 'z') && ((w[1] | 0x20) >= 'a' && (w[1] | 0x20) <= 'z')) {
+		i.u.v = (uint64_t)((w[0] & ~0x20) << 8 | (w[1] & ~0x20));
+	} else if (len == 7 && !strncasecmp(w, "unknown", 7)) {
+		i.u.v = 0;	/* a public address the databases do not place */
+	} else {
+		int cls = -1;
+		for (int c = 1; c < GEO_CLASS_COUNT; c++)
+			if (strlen(geo_class_name((enum geo_class)c)) == len &&
+			    !strncasecmp(w, geo_class_name((enum geo_class)c), len))
+				cls = c;
+		if (cls < 0)
+			return fail(p, p->tok.at, "'%.*s' is not a country code (two letters), unknown, or an address class "
+				    "(private, loopback, link-local, cgnat, documentation, multicast, reserved)",
+				    len > 32 ? 32 : (int)len, w);
+		i.u.v = CC_CLASS + (uint64_t)cls;
+	}
+	next(p);
+	int n = leaf(p, &i);
+	p->nodes[n].neg = neg;
+	return n;
+}
+
 static void set_prefix(struct insn *i, const struct flow_addr *a, unsigned bits)
 {
 	uint8_t m[16] = { 0 }, pre[16];
@@ -682,7 +737,9 @@ static int parse_primary(struct parser *p)
 			return parse_num(p, K_PORT, d);
 		if (kw(p, "as"))
 			return parse_num(p, K_AS, d);
-		return unexpected(p, "host, ip, net, port or as");
+		if (kw(p, "country"))
+			return parse_country(p, d);
+		return unexpected(p, "host, ip, net, port, as or country");
 	}
 	if (kw(p, "in") || kw(p, "out")) {
 		enum dir d = kw(p, "in") ? D_SRC : D_DST;
@@ -703,6 +760,8 @@ static int parse_primary(struct parser *p)
 		return parse_num(p, K_AS, D_BOTH);
 	if (kw(p, "if"))
 		return parse_num(p, K_IF, D_BOTH);
+	if (kw(p, "country"))
+		return parse_country(p, D_BOTH);
 	if (kw(p, "proto"))
 		return parse_num(p, K_PROTO, D_BOTH);
 	if (kw(p, "bytes"))
@@ -712,7 +771,7 @@ static int parse_primary(struct parser *p)
 	if (at_and(p) || at_or(p))
 		return unexpected(p, "a test such as host, net, port or proto");
 	return fail(p, p->tok.at, "unknown keyword '%.*s'; expected host, net, port, proto, as, if, exporter, "
-		    "bytes, packets, inet, inet6 or any", p->tok.len > 32 ? 32 : (int)p->tok.len, p->s + p->tok.at);
+		    "country, bytes, packets, inet, inet6 or any", p->tok.len > 32 ? 32 : (int)p->tok.len, p->s + p->tok.at);
 }
 
 /* 'not' loops rather than recurses, so "not not ... x" cannot exhaust the stack. */

@@ -4,13 +4,13 @@
 #include "flowring.h"
 #include "xmem.h"
 
-/* 96 bytes a flow: what the aggregates and filters read, nothing more. */
+/* 104 bytes a flow: what the aggregates and filters read, nothing more. */
 struct cflow {
 	uint8_t src[16], dst[16], exporter[16];
 	uint64_t bytes, packets, recv_ms;
 	uint32_t in_if, out_if, src_as, dst_as;
-	uint16_t sport, dport;
-	uint8_t proto, tcp_flags, tos, version;
+	uint16_t sport, dport, src_cc, dst_cc;
+	uint8_t proto, tcp_flags, tos, version, src_class, dst_class;
 };
 
 struct flowring {
@@ -54,6 +54,10 @@ void flowring_push(struct flowring *r, const struct flow *f)
 	c->tcp_flags = f->tcp_flags;
 	c->tos = f->tos;
 	c->version = f->version;
+	c->src_cc = f->src_cc;
+	c->dst_cc = f->dst_cc;
+	c->src_class = f->src_class;
+	c->dst_class = f->dst_class;
 	r->head = (r->head + 1) % r->cap;
 	if (r->n < r->cap)
 		r->n++;
@@ -88,6 +92,10 @@ uint64_t flowring_replay(const struct flowring *r, uint64_t since_ms, flow_emit_
 		f.tcp_flags = c->tcp_flags;
 		f.tos = c->tos;
 		f.version = c->version;
+		f.src_cc = c->src_cc;
+		f.dst_cc = c->dst_cc;
+		f.src_class = c->src_class;
+		f.dst_class = c->dst_class;
 		f.sampling = 1;
 		fn(arg, &f);
 	}

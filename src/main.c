@@ -12,6 +12,9 @@
 #include "batch.h"
 #include "conf.h"
 #include "decode.h"
+#include "enrich.h"
+#include "geo.h"
+#include "log.h"
 #include "filter.h"
 #include "ingest.h"
 #include "screen.h"
@@ -33,6 +36,7 @@ static void on_signal(int sig)
 
 struct printer {
 	const struct conf *c;
+	const struct geo *geo;
 	bool first;
 };
 
@@ -41,23 +45,26 @@ static void print_snapshot(void *arg, struct ingest *in)
 	struct printer *p = arg;
 	struct source_stats st;
 	ingest_source_stats(in, &st);
-	struct snap *sn = snap_build(in->store, in->dec, &st, p->c->sort, false, p->c->top, p->c->window_s);
+	struct snap *sn = snap_build(in->store, in->dec, &st, p->c->sort, false, p->c->top, p->c->window_s, p->geo);
 	batch_print(stdout, sn, p->c->format, p->first);
 	p->first = false;
 	snap_free(sn);
 }
 
-/* Batch mode with -f: only matching flows reach the store. */
-struct filtered {
+/* Batch mode: flows are enriched, then filtered (-f), then counted. */
+struct batch_sink {
+	struct geo *geo;
 	const struct filter *f;
 	struct store *store;
 };
 
-static void filtered_sink(void *arg, const struct flow *f)
+static void batch_sink(void *arg, const struct flow *f0)
 {
-	const struct filtered *fs = arg;
-	if (filter_match(fs->f, f))
-		store_add(fs->store, f);
+	const struct batch_sink *bs = arg;
+	struct flow f = *f0;
+	enrich_flow(bs->geo, &f);
+	if (filter_match(bs->f, &f))
+		store_add(bs->store, &f);
 }
 
 /* A crash restores the terminal before the core dump. */
@@ -78,12 +85,19 @@ static void crash_handlers(void)
 
 static void print_version(const struct conf *c)
 {
+	char dbs[2048];
 	printf("nftop %s\n", PACKAGE_VERSION);
 	if (c->verbose) {
 		printf("libpcap: %s\n", pcap_lib_version());
 		printf("ncurses: %s\n", curses_version());
 		printf("libmaxminddb: %s\n", MMDB_lib_version());
 		printf("config file: %s\n", c->config_used ? c->config_used : "(none)");
+		struct geo *g = enrich_open(c, false);
+		if (geo_describe(g, dbs, sizeof dbs))
+			printf("GeoIP databases:\n%s", dbs);
+		else
+			printf("GeoIP databases: none found (see tools/geoip.sh)\n");
+		geo_free(g);
 	}
 }
 
@@ -146,20 +160,25 @@ int main(int argc, char **argv)
 		}
 	}
 
+	struct geo *geo = enrich_open(&c, true);
+	if (!geo) {
+		fprintf(stderr, "nftop: --strict: a named GeoIP database cannot be read\n");
+		filter_free(flt);
+		conf_free(&c);
+		return EXIT_INPUT;
+	}
 	struct decode_opts dopts;
 	decode_opts_default(&dopts);
 	dopts.no_scale = c.no_scale;
 	struct decoder *dec = decoder_new(&dopts);
-	struct store_opts sopts = { c.window_s, c.max_keys };
+	struct store_opts sopts = { c.window_s, c.max_keys, c.prefix4, c.prefix6 };
 	struct store *store = store_new(&sopts);
-	struct printer pr = { &c, true };
+	struct printer pr = { &c, geo, true };
 	struct ingest in;
 	ingest_init(&in, &c, dec, store, c.interval_s ? print_snapshot : NULL, &pr, &stop_flag);
-	struct filtered fs = { flt, store };
-	if (flt) {
-		in.sink = filtered_sink;
-		in.sink_arg = &fs;
-	}
+	struct batch_sink bs = { geo, flt, store };
+	in.sink = batch_sink;
+	in.sink_arg = &bs;
 
 	ingest_run(&in);
 	/* The last print: the whole input, the last window, or the last interval. */
@@ -168,6 +187,7 @@ int main(int argc, char **argv)
 
 	int status = in.errors ? EXIT_INPUT : 0;
 	filter_free(flt);
+	geo_free(geo);
 	store_free(store);
 	decoder_free(dec);
 	conf_free(&c);

@@ -1,6 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "geo.h"
 #include "snap.h"
 #include "xmem.h"
 
@@ -11,7 +14,7 @@ static int cmp_exporter(const void *a, const void *b)
 }
 
 struct snap *snap_build(const struct store *s, const struct decoder *d, const struct source_stats *src,
-			enum sort_by by, bool invert, size_t topn, uint32_t window_s)
+			enum sort_by by, bool invert, size_t topn, uint32_t window_s, const struct geo *geo)
 {
 	struct snap *sn = xcalloc(1, sizeof *sn);
 	sn->sort = by;
@@ -30,6 +33,14 @@ struct snap *snap_build(const struct store *s, const struct decoder *d, const st
 		sd->rows = xcalloc(topn ? topn : 1, sizeof *sd->rows);
 		sd->n = store_top(s, (enum dim)i, by, invert, sd->rows, topn);
 		store_dim_info(s, (enum dim)i, &sd->info);
+		if (geo && (i == DIM_SRC_AS || i == DIM_DST_AS) && sd->n) {
+			sd->label = xcalloc(sd->n, sizeof *sd->label);
+			for (size_t r = 0; r < sd->n; r++) {
+				const char *org = sd->rows[r].key.num ? geo_as_org(geo, sd->rows[r].key.num) : NULL;
+				if (org)
+					snprintf(sd->label[r], SNAP_LABEL, "%s", org);
+			}
+		}
 	}
 	if (d) {
 		sn->dec = *decoder_stats(d);
@@ -40,6 +51,10 @@ struct snap *snap_build(const struct store *s, const struct decoder *d, const st
 	}
 	if (src)
 		sn->src = *src;
+	if (geo) {
+		sn->geo_country = geo_has_country(geo);
+		sn->geo_asn = geo_has_asn(geo);
+	}
 	sn->late = store_late(s);
 	return sn;
 }
@@ -48,8 +63,10 @@ void snap_free(struct snap *sn)
 {
 	if (!sn)
 		return;
-	for (int i = 0; i < DIM_COUNT; i++)
+	for (int i = 0; i < DIM_COUNT; i++) {
 		free(sn->dim[i].rows);
+		free(sn->dim[i].label);
+	}
 	free(sn->exp);
 	free(sn);
 }

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "geo.h"
 #include "ui.h"
 
 const uint32_t ui_windows[UI_WINDOWS] = { 10, 60, 300, 900, 3600, 0 };
@@ -29,12 +30,14 @@ void ui_init(struct ui_state *u, uint32_t window_s, enum sort_by sort)
 
 enum dim ui_pane_dim(const struct ui_state *u, int pane)
 {
+	bool alt = pane >= 0 && pane < UI_PANES && u->pane[pane].alt;
 	switch (pane) {
-	case PANE_SRC: return DIM_SRC_IP;
-	case PANE_DST: return DIM_DST_IP;
-	case PANE_PORT: return u->pane[pane].alt ? DIM_SRC_PORT : DIM_DST_PORT;
+	case PANE_SRC: return alt ? DIM_SRC_PREFIX : DIM_SRC_IP;
+	case PANE_DST: return alt ? DIM_DST_PREFIX : DIM_DST_IP;
+	case PANE_PORT: return alt ? DIM_SRC_PORT : DIM_DST_PORT;
 	case PANE_PROTO: return DIM_PROTO;
-	case PANE_AS: return u->pane[pane].alt ? DIM_DST_AS : DIM_SRC_AS;
+	case PANE_AS: return alt ? DIM_DST_AS : DIM_SRC_AS;
+	case PANE_COUNTRY: return alt ? DIM_DST_COUNTRY : DIM_SRC_COUNTRY;
 	}
 	return DIM_COUNT;
 }
@@ -134,6 +137,20 @@ static void drill_for(struct drill *dr, enum dim d, const struct store_key *k)
 	case DIM_EXPORTER: snprintf(dr->expr, sizeof dr->expr, "exporter %s", addr); break;
 	case DIM_IN_IF: snprintf(dr->expr, sizeof dr->expr, "exporter %s and in if %u", addr, k->num); break;
 	case DIM_OUT_IF: snprintf(dr->expr, sizeof dr->expr, "exporter %s and out if %u", addr, k->num); break;
+	case DIM_SRC_COUNTRY: case DIM_DST_COUNTRY: {
+		const char *side = d == DIM_SRC_COUNTRY ? "src" : "dst";
+		if (k->addr[0])
+			snprintf(dr->expr, sizeof dr->expr, "%s country %s", side,
+				 geo_class_name((enum geo_class)k->addr[0]));
+		else if (k->num)
+			snprintf(dr->expr, sizeof dr->expr, "%s country %c%c", side, (char)(k->num >> 8),
+				 (char)(k->num & 0xff));
+		else
+			snprintf(dr->expr, sizeof dr->expr, "%s country unknown", side);
+		break;
+	}
+	case DIM_SRC_PREFIX: snprintf(dr->expr, sizeof dr->expr, "src net %s/%u", addr, k->num); break;
+	case DIM_DST_PREFIX: snprintf(dr->expr, sizeof dr->expr, "dst net %s/%u", addr, k->num); break;
 	case DIM_COUNT: dr->expr[0] = '\0'; break;
 	}
 	size_t n = strlen(dr->expr);
@@ -215,7 +232,7 @@ void ui_key(struct ui_state *u, int key, const struct snap *sn, struct ui_effect
 		break;
 	case 'I': u->invert = !u->invert; fx->sort = true; break;
 	case 't':
-		if (u->active == PANE_PORT || u->active == PANE_AS) {
+		if (u->active != PANE_PROTO) {
 			u->pane[u->active].alt = !u->pane[u->active].alt;
 			u->pane[u->active].has_sel = false;
 			u->pane[u->active].sel_row = u->pane[u->active].top = 0;

@@ -140,7 +140,7 @@ static void detail(struct canvas *c, int y, const struct snap *sn, const struct 
 	if (d >= DIM_COUNT || !ps->has_sel || ps->sel_row >= (int)sn->dim[d].n)
 		return;
 	const struct store_row *r = &sn->dim[d].rows[ps->sel_row];
-	view_key(k, sizeof k, d, &r->key, false, svc);
+	view_key(k, sizeof k, d, &r->key, sn->dim[d].label ? sn->dim[d].label[ps->sel_row] : NULL, false, svc);
 	fmt_bytes(r->c.bytes, a, sizeof a);
 	fmt_count((double)r->c.packets, b, sizeof b);
 	canvas_textf(c, 0, y, c->w, ROLE_STATUS, " %s %s: %s, %s packets, %" PRIu64 " flows, %.1f%% of bytes",
@@ -177,7 +177,7 @@ static const char *const help_lines[] = {
 	"  /                          filter, e.g. dst port 443 and not src net 10/8",
 	"  s F6 > <                   sort by bytes, packets, flows, rate",
 	"  I                          invert the order (smallest first)",
-	"  t                          Ports and ASNs: source or destination",
+	"  t                          hosts or prefixes; source or destination",
 	"  w                          window: 10s, 1m, 5m, 15m, 1h, whole input",
 	"  p Space                    freeze the view (collection goes on)",
 	"  + - .                      replay: faster, slower, pause",
@@ -188,7 +188,8 @@ static const char *const help_lines[] = {
 	"  q F10                      quit",
 	"",
 	"Filters: [src|dst] host A, [src|dst] net P/N, [src|dst] port N (= != < >),",
-	"proto tcp|udp|icmp|N, [src|dst] as N, in|out if N, exporter A,",
+	"proto tcp|udp|icmp|N, [src|dst] as N, [src|dst] country CC, in|out if N,",
+	"exporter A,",
 	"bytes|packets > N, inet, inet6, and, or, not, ( ).",
 };
 

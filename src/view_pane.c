@@ -1,40 +1,49 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
 #include "fmt.h"
+#include "geo.h"
 #include "theme.h"
 #include "view.h"
 
-void view_key(char *buf, size_t len, enum dim d, const struct store_key *k, bool numeric,
+void view_key(char *buf, size_t len, enum dim d, const struct store_key *k, const char *label, bool numeric,
 	      const struct services *svc)
 {
-	struct flow_addr a;
-	const char *name;
+	char base[FLOW_ADDRSTRLEN + 8];
+	const char *name = NULL;
+	batch_key(d, k, base, sizeof base);
 	switch (d) {
-	case DIM_SRC_IP: case DIM_DST_IP: case DIM_EXPORTER:
-		memcpy(a.b, k->addr, 16);
-		flow_addr_fmt(&a, buf, len);
-		return;
 	case DIM_SRC_PORT: case DIM_DST_PORT:
 		name = numeric ? NULL : services_name(svc, (uint16_t)k->num);
-		if (name)
-			snprintf(buf, len, "%u %s", k->num, name);
-		else
-			snprintf(buf, len, "%u", k->num);
-		return;
+		break;
 	case DIM_PROTO:
 		name = numeric ? NULL : proto_name((uint8_t)k->num);
-		if (name)
+		if (name) {
 			snprintf(buf, len, "%s", name);
-		else
-			snprintf(buf, len, "%u", k->num);
-		return;
+			return;
+		}
+		break;
 	case DIM_SRC_AS: case DIM_DST_AS:
-		snprintf(buf, len, "AS%u", k->num);
+		if (!k->num && k->addr[0]) {
+			snprintf(buf, len, "%s", base);	/* private, documentation... */
+			return;
+		}
+		snprintf(buf, len, "AS%s%s%s", base, label && *label ? " " : "", label ? label : "");
 		return;
+	case DIM_SRC_COUNTRY: case DIM_DST_COUNTRY:
+		if (k->num && !k->addr[0]) {
+			char cc[3] = { (char)(k->num >> 8), (char)(k->num & 0xff), 0 };
+			name = geo_country_name(cc);
+		}
+		break;
 	default:
-		snprintf(buf, len, "%u", k->num);
+		break;
 	}
+	if (name)
+		snprintf(buf, len, "%s %s", base, name);
+	else
+		snprintf(buf, len, "%s", base);
 }
 
 /* Optional columns, dropped from the right when the pane is narrow. */
@@ -84,10 +93,17 @@ void view_pane(struct canvas *c, int x, int y, int w, int h, const struct snap *
 	char t[128], num[32];
 	canvas_fill(c, x, y, w, active ? ROLE_TITLE_ACTIVE : ROLE_TITLE, ' ');
 	const char *what = ui_pane_title(pane);
-	if (pane == PANE_PORT)
-		what = d == DIM_SRC_PORT ? "Source ports" : "Destination ports";
-	else if (pane == PANE_AS)
-		what = d == DIM_DST_AS ? "Destination ASNs" : "Source ASNs";
+	switch (d) {
+	case DIM_SRC_PREFIX: what = "Source prefixes"; break;
+	case DIM_DST_PREFIX: what = "Destination prefixes"; break;
+	case DIM_SRC_PORT: what = "Source ports"; break;
+	case DIM_DST_PORT: what = "Destination ports"; break;
+	case DIM_SRC_AS: what = "Source ASNs"; break;
+	case DIM_DST_AS: what = "Destination ASNs"; break;
+	case DIM_SRC_COUNTRY: what = "Source countries"; break;
+	case DIM_DST_COUNTRY: what = "Destination countries"; break;
+	default: break;
+	}
 	const struct snap_dim *sd = sn && d < DIM_COUNT ? &sn->dim[d] : NULL;
 	if (sd)
 		snprintf(t, sizeof t, " %d %s by %s%s (%zu keys)", pane + 1, what, sort_label(u),
@@ -97,10 +113,18 @@ void view_pane(struct canvas *c, int x, int y, int w, int h, const struct snap *
 	canvas_text(c, x, y, w, active ? ROLE_TITLE_ACTIVE : ROLE_TITLE, t);
 	if (h < 3)
 		return;
-	if (!sd) {
-		canvas_text(c, x + 1, y + 2, w - 2, ROLE_DIM, "No GeoIP database: countries need one.");
-		canvas_text(c, x + 1, y + 3, w - 2, ROLE_DIM, "Country lookups are not built into this release.");
+	if (!sd)
 		return;
+	/* Without a database the pane still shows private and other special
+	 * ranges, and says how to get one for the rest. */
+	bool nodb = ((d == DIM_SRC_COUNTRY || d == DIM_DST_COUNTRY) && !sn->geo_country) ||
+		    ((d == DIM_SRC_AS || d == DIM_DST_AS) && !sn->geo_asn);
+	if (nodb && h > 3) {
+		canvas_text(c, x + 1, y + h - 1, w - 2, ROLE_DIM,
+			    d == DIM_SRC_AS || d == DIM_DST_AS
+				    ? "no ASN database: exporter AS only (tools/geoip.sh gets one)"
+				    : "no GeoIP database: tools/geoip.sh gets one");
+		h--;
 	}
 	bool on[C_N];
 	int kw, bw = layout_cols(w, on, &kw);
@@ -128,7 +152,7 @@ void view_pane(struct canvas *c, int x, int y, int w, int h, const struct snap *
 		uint8_t role = sel ? ROLE_SELECTED : ROLE_ROW;
 		int yy = y + 2 + r;
 		canvas_fill(c, x, yy, w, role, ' ');
-		view_key(t, sizeof t, d, &row->key, u->numeric, svc);
+		view_key(t, sizeof t, d, &row->key, sd->label ? sd->label[i] : NULL, u->numeric, svc);
 		if (canvas_width(t) > kw - 1) {
 			canvas_text(c, x + 1, yy, kw - 2, role, t);
 			canvas_text(c, x + kw - 1, yy, 1, role, c->utf8 ? "\u2026" : "+");

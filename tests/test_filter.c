@@ -227,7 +227,7 @@ static const struct {
 	int col;
 	const char *cause;
 } bad[] = {
-	{ "foo 1", 1, "unknown keyword 'foo'; expected host, net, port, proto, as, if, exporter, bytes, packets, "
+	{ "foo 1", 1, "unknown keyword 'foo'; expected host, net, port, proto, as, if, exporter, country, bytes, packets, "
 		      "inet, inet6 or any" },
 	{ "host", 5, "expected an IPv4 or IPv6 address after 'host'" },
 	{ "host 10.0.0.300", 6, "expected an IPv4 or IPv6 address after 'host', not '10.0.0.300'" },
@@ -253,7 +253,7 @@ static const struct {
 	{ "bytes > 10x", 9, "expected a byte count (like 1500, 10k or 2m) after '>', not '10x'" },
 	{ "packets >", 10, "expected a packet count (like 10 or 5k) after '>'" },
 	{ "in 3", 4, "expected 'if' after 'in', not '3'" },
-	{ "src 10.0.0.1", 5, "expected host, ip, net, port or as after 'src', not '10.0.0.1'" },
+	{ "src 10.0.0.1", 5, "expected host, ip, net, port, as or country after 'src', not '10.0.0.1'" },
 	{ "host 10.0.0.1 port 80", 15, "expected 'and' or 'or' after '10.0.0.1', not 'port'" },
 	{ "port 80 any", 9, "expected 'and' or 'or' after '80', not 'any'" },
 	{ "(port 80", 9, "expected ')' to close the '(' at column 1" },
@@ -274,7 +274,7 @@ static const struct {
 	{ "port in [80 x]", 13, "expected a port number or ']' after '80', not 'x'" },
 	{ "  host\t", 8, "expected an IPv4 or IPv6 address after 'host'" },
 	{ "port 80 and h\xc3\xb6st 1", 13, "unknown keyword 'h\xc3\xb6st'; expected host, net, port, proto, as, if, "
-		      "exporter, bytes, packets, inet, inet6 or any" },
+		      "exporter, country, bytes, packets, inet, inet6 or any" },
 	{ "port 80\x01", 8, "unexpected byte 0x01" },
 	{ "port 80 and\x7f", 12, "unexpected byte 0x7f" },
 	{ "exporter", 9, "expected an address or prefix after 'exporter'" },

@@ -7,12 +7,21 @@
 
 #include "canvas.h"
 #include "conf.h"
+#include "enrich.h"
 #include "ingest.h"
 #include "tap.h"
 #include "theme.h"
 #include "view.h"
 
 static const char *top;
+
+/* As the engine does: address classes (no databases here), then the store. */
+static void sink(void *arg, const struct flow *f0)
+{
+	struct flow f = *f0;
+	enrich_flow(NULL, &f);
+	store_add(arg, &f);
+}
 
 static struct snap *replay(const char *capture, uint32_t window)
 {
@@ -23,16 +32,18 @@ static struct snap *replay(const char *capture, uint32_t window)
 	c.speed = 0;
 	c.window_s = window;
 	struct decoder *d = decoder_new(NULL);
-	struct store_opts so = { window, 1000 };
+	struct store_opts so = { window, 1000, 24, 48 };
 	struct store *st = store_new(&so);
 	struct ingest in;
 	ingest_init(&in, &c, d, st, NULL, NULL, NULL);
+	in.sink = sink;
+	in.sink_arg = st;
 	char path[1024];
 	snprintf(path, sizeof path, "%s/tests/data/%s", top, capture);
 	ingest_replay(&in, path);
 	struct source_stats ss;
 	ingest_source_stats(&in, &ss);
-	struct snap *sn = snap_build(st, d, &ss, SORT_BYTES, false, 100, window);
+	struct snap *sn = snap_build(st, d, &ss, SORT_BYTES, false, 100, window, NULL);
 	store_totals(st, &sn->total_all);
 	sn->input_ms = in.input_ms;
 	snprintf(sn->source, sizeof sn->source, "tests/data/%s", capture);

@@ -95,4 +95,24 @@ key q
 t "q exits 0" until_screen "EXIT=0" 5
 t "the terminal is restored (echo on)" until_screen "TTY=sane" 5
 T kill-server >/dev/null 2>&1
+
+# Countries: with the MaxMind test database, the pane fills (this capture's
+# addresses are private and link-local, labelled as such) and a drill-down
+# on a country narrows every pane to it. A tmux server of its own.
+sock="$tmp/tmux2.sock"
+T -f /dev/null new-session -d -s nt -x 200 -y 50 \
+	"cd '$PWD' && LANG=C.UTF-8 TERM=xterm-256color '$NFTOP' --no-config -r '$cap' --speed 0 \
+	 --geoip-country '$srcdir/tests/data/geoip/GeoIP2-Country-Test.mmdb'; echo \"EXIT=\$?\"; sleep 60"
+t "countries: the replay ends" until_screen "END" 10
+t "the Countries pane fills" until_screen "6 Source countries by bytes (2 keys)" 3
+key 6
+key Enter
+t "Enter on a country narrows the view" until_screen "view: src country private" 3
+nprivate=$("$NFTOP" --no-config -b -q -r "$cap" -f 'src country private' -o json |
+	python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["keys"]["src_ip"]["tracked"])')
+t "  ... and the Sources pane to the $nprivate private sources batch mode finds" \
+	until_screen "1 Sources by bytes ($nprivate keys)" 3
+key q
+t "q exits 0" until_screen "EXIT=0" 5
+T kill-server >/dev/null 2>&1
 [ "$fails" -eq 0 ]

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# bench/run.sh - nftop against nfdump on the same flows, and the cost of
+# GeoIP enrichment. Generates its inputs (never downloads), runs each side
+# alternately several times, prints medians and ratios. No timing is
+# asserted: the numbers are for people (doc/PERFORMANCE.md says how to read
+# them).
+#
+# Environment: NFTOP (default src/nftop), FLOWS (default 2000000), ROUNDS
+# (default 3), OUT (default bench/out), GEO_COUNTRY / GEO_ASN (databases for
+# the enrichment run; default: ../shared/testdata/geoip/iptoasn-country.mmdb
+# when present, else tests/data/geoip/GeoLite2-Country-Test.mmdb, and
+# tests/data/geoip/GeoLite2-ASN-Test.mmdb).
+set -eu
+cd "$(dirname "$0")/.."
+NFTOP=${NFTOP:-src/nftop}
+FLOWS=${FLOWS:-2000000}
+ROUNDS=${ROUNDS:-3}
+OUT=${OUT:-bench/out}
+mkdir -p "$OUT"
+CC=${CC:-cc}
+
+$CC -std=gnu11 -O2 -o "$OUT/mkexport" bench/mkexport.c -lm
+$CC -std=gnu11 -O2 -o "$OUT/pcap2udp" tests/tools/pcap2udp.c -lpcap
+cap="$OUT/v9_$FLOWS.pcap"
+[ -s "$cap" ] || "$OUT/mkexport" "$cap" "$FLOWS"
+
+echo "== inputs: $FLOWS flows (NetFlow v9, Zipf-like: 200k sources, 1M destinations)"
+
+# The same flows as nfcapd stores them: replayed on loopback, count checked.
+nfdir="$OUT/nfcapd_$FLOWS"
+if command -v nfcapd >/dev/null && command -v nfdump >/dev/null; then
+	if [ ! -d "$nfdir" ] || [ "$(nfdump -R "$nfdir" -I 2>/dev/null | sed -n 's/^Flows: //p')" != "$FLOWS" ]; then
+		rm -rf "$nfdir"
+		mkdir -p "$nfdir"
+		port=$((30000 + $$ % 20000))
+		nfcapd -b 127.0.0.1 -p "$port" -w "$nfdir" -t 3600 -B 33554432 >"$OUT/nfcapd.log" 2>&1 &
+		pid=$!
+		sleep 1
+		"$OUT/pcap2udp" -d "127.0.0.1:$port" --pps 40000 "$cap"
+		sleep 2
+		kill -TERM "$pid"
+		wait "$pid" || true
+	fi
+	got=$(nfdump -R "$nfdir" -I | sed -n 's/^Flows: //p')
+	if [ "$got" != "$FLOWS" ]; then
+		echo "nfcapd stored $got of $FLOWS flows (loss on loopback); rerun with a smaller FLOWS" >&2
+		exit 1
+	fi
+	nffile=$(ls "$nfdir"/nfcapd.* | head -1)
+	echo "== replay: nftop -b (all 14 dimensions) vs nfdump -r (4 statistics), $ROUNDS rounds each"
+	python3 bench/measure.py "$ROUNDS" \
+		"nftop=$NFTOP --no-config -b -q -r $cap -o json" \
+		"nfdump=nfdump -r $nffile -s srcip/bytes -s dstip/bytes -s dstport/bytes -s proto/bytes -n 10 -q" \
+		>"$OUT/replay.json"
+	python3 - "$OUT/replay.json" "$FLOWS" <<'PY'
+import json, sys
+r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
+n = int(sys.argv[2])
+for k in ("nftop", "nfdump"):
+    j = r[k]
+    print("   %-7s %8.3f s  %10.0f flows/s  peak RSS %6.1f MiB" % (k, j["median_s"], n / j["median_s"], j["max_rss"] / 2**20))
+print("   ratio nftop/nfdump: throughput %.2fx, RSS %.2fx" %
+      (r["nfdump"]["median_s"] / r["nftop"]["median_s"], r["nftop"]["max_rss"] / r["nfdump"]["max_rss"]))
+PY
+else
+	echo "== replay vs nfdump skipped: nfdump/nfcapd not installed (tools/deps.sh installs them)"
+fi
+
+country=${GEO_COUNTRY:-}
+asn=${GEO_ASN:-tests/data/geoip/GeoLite2-ASN-Test.mmdb}
+if [ -z "$country" ]; then
+	country=tests/data/geoip/GeoLite2-Country-Test.mmdb
+	[ -f ../shared/testdata/geoip/iptoasn-country.mmdb ] && country=../shared/testdata/geoip/iptoasn-country.mmdb
+fi
+echo "== GeoIP: nftop with $country and $asn vs without, $ROUNDS rounds each"
+python3 bench/measure.py "$ROUNDS" \
+	"plain=$NFTOP --no-config -b -q -r $cap -o json --geoip-dir /nonexistent" \
+	"geoip=$NFTOP --no-config -b -q -r $cap -o json --geoip-country $country --geoip-asn $asn" \
+	>"$OUT/geo.json"
+python3 - "$OUT/geo.json" <<'PY'
+import json, sys
+r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
+print("   without %.3f s, with %.3f s: throughput with databases = %.0f%% of without" %
+      (r["plain"]["median_s"], r["geoip"]["median_s"], 100 * r["plain"]["median_s"] / r["geoip"]["median_s"]))
+PY
