@@ -44,8 +44,18 @@ struct bucket {
 	struct table t[DIM_COUNT];
 };
 
+/* Entries come from slabs and go back to a free list: no malloc per key. */
+#define SLAB_ENTRIES 4096
+
+struct slab {
+	struct slab *next;
+	struct entry e[SLAB_ENTRIES];
+};
+
 struct store {
 	struct store_opts o;
+	struct slab *slabs;
+	struct entry *free_list;	/* linked through hh.next */
 	struct table agg[DIM_COUNT];
 	struct counters total;
 	struct bucket *b;		/* ring of nb buckets; NULL in whole-input mode */
@@ -105,12 +115,35 @@ struct store *store_new(const struct store_opts *o)
 	return s;
 }
 
-static void table_clear(struct table *t)
+static struct entry *entry_new(struct store *s)
+{
+	if (!s->free_list) {
+		struct slab *sl = xmalloc(sizeof *sl);
+		sl->next = s->slabs;
+		s->slabs = sl;
+		for (size_t i = 0; i < SLAB_ENTRIES; i++) {
+			sl->e[i].hh.next = s->free_list;
+			s->free_list = &sl->e[i];
+		}
+	}
+	struct entry *e = s->free_list;
+	s->free_list = e->hh.next;
+	memset(e, 0, sizeof *e);
+	return e;
+}
+
+static void entry_free(struct store *s, struct entry *e)
+{
+	e->hh.next = s->free_list;
+	s->free_list = e;
+}
+
+static void table_clear(struct store *s, struct table *t)
 {
 	struct entry *e, *tmp;
 	HASH_ITER(hh, t->head, e, tmp) {
 		HASH_DEL(t->head, e);
-		free(e);
+		entry_free(s, e);
 	}
 	memset(t, 0, sizeof *t);
 }
@@ -120,10 +153,15 @@ void store_free(struct store *s)
 	if (!s)
 		return;
 	for (int d = 0; d < DIM_COUNT; d++)
-		table_clear(&s->agg[d]);
+		table_clear(s, &s->agg[d]);
 	for (uint32_t i = 0; s->b && i < s->nb; i++)
 		for (int d = 0; d < DIM_COUNT; d++)
-			table_clear(&s->b[i].t[d]);
+			table_clear(s, &s->b[i].t[d]);
+	while (s->slabs) {
+		struct slab *sl = s->slabs;
+		s->slabs = sl->next;
+		free(sl);
+	}
 	free(s->b);
 	free(s);
 }
@@ -158,7 +196,7 @@ static int cmp_u64(const void *a, const void *b)
 
 /* Evicts the smallest tenth of the table by bytes into 'other'. Sorting a copy
  * of the byte counts is O(n log n) once every n/10 new keys. */
-static void table_evict(struct table *t)
+static void table_evict(struct store *s, struct table *t)
 {
 	size_t n = t->n, want = n / 10 ? n / 10 : 1, i = 0;
 	uint64_t *v = xmalloc(n * sizeof *v);
@@ -175,7 +213,7 @@ static void table_evict(struct table *t)
 		if (e->c.bytes <= thr) {
 			add_counters(&t->other, &e->c);
 			HASH_DEL(t->head, e);
-			free(e);
+			entry_free(s, e);
 			removed++;
 		}
 	}
@@ -183,15 +221,14 @@ static void table_evict(struct table *t)
 	t->evicted += removed;
 }
 
-static void table_add(struct table *t, const struct store_key *k, const struct counters *c,
-		      size_t max_keys)
+static void table_add(struct store *s, struct table *t, const struct store_key *k, const struct counters *c)
 {
 	struct entry *e;
 	HASH_FIND(hh, t->head, k, sizeof *k, e);
 	if (!e) {
-		if (t->n >= max_keys)
-			table_evict(t);
-		e = xcalloc(1, sizeof *e);
+		if (t->n >= s->o.max_keys)
+			table_evict(s, t);
+		e = entry_new(s);
 		e->key = *k;
 		HASH_ADD(hh, t->head, key, sizeof e->key, e);
 		t->n++;
@@ -200,7 +237,7 @@ static void table_add(struct table *t, const struct store_key *k, const struct c
 }
 
 /* Takes a bucket's table out of the aggregate. */
-static void table_sub(struct table *agg, struct table *bt)
+static void table_sub(struct store *s, struct table *agg, struct table *bt)
 {
 	struct entry *e, *tmp, *a;
 	HASH_ITER(hh, bt->head, e, tmp) {
@@ -210,7 +247,7 @@ static void table_sub(struct table *agg, struct table *bt)
 			sub_counters(&a->c, &left);
 			if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0) {
 				HASH_DEL(agg->head, a);
-				free(a);
+				entry_free(s, a);
 				agg->n--;
 			}
 		}
@@ -218,7 +255,7 @@ static void table_sub(struct table *agg, struct table *bt)
 	}
 	struct counters o = bt->other;
 	sub_counters(&agg->other, &o);
-	table_clear(bt);
+	table_clear(s, bt);
 }
 
 /* The address with the bits past the prefix cleared; num holds the length. */
@@ -274,7 +311,7 @@ static void expire_bucket(struct store *s, struct bucket *b)
 	if (!b->used)
 		return;
 	for (int d = 0; d < DIM_COUNT; d++)
-		table_sub(&s->agg[d], &b->t[d]);
+		table_sub(s, &s->agg[d], &b->t[d]);
 	struct counters t = b->total;
 	sub_counters(&s->total, &t);
 	memset(&b->total, 0, sizeof b->total);
@@ -331,9 +368,9 @@ void store_add(struct store *s, const struct flow *f)
 	for (int d = 0; d < DIM_COUNT; d++) {
 		struct store_key k;
 		make_key(s, f, (enum dim)d, &k);
-		table_add(&s->agg[d], &k, &c, s->o.max_keys);
+		table_add(s, &s->agg[d], &k, &c);
 		if (b)
-			table_add(&b->t[d], &k, &c, s->o.max_keys);
+			table_add(s, &b->t[d], &k, &c);
 	}
 }
 
