@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "build.h"
+#include "decoded.h"
 #include "decode.h"
 #include "err.h"
 #include "ie.h"
@@ -31,21 +32,6 @@ static int feed(struct decoder *d, struct bld *b, struct sink *s)
 	return decode_datagram(d, &EXP, 1767323045000ULL, b->b, b->n, collect, s);
 }
 
-static struct exporter_stats stats(struct decoder *d)
-{
-	struct exporter_stats st[4];
-	memset(st, 0, sizeof st);
-	decoder_exporters(d, st, 4);
-	return st[0];
-}
-
-static const char *addr(const struct flow_addr *a)
-{
-	static char buf[4][FLOW_ADDRSTRLEN];
-	static int i;
-	i = (i + 1) % 4;
-	return flow_addr_fmt(a, buf[i], sizeof buf[i]);
-}
 
 /* ---- NetFlow v5 ---- */
 
