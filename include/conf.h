@@ -26,6 +26,9 @@ struct conf {
 	double speed;			/* replay: 0 as fast as possible, 1 real time; <0 unset */
 	unsigned port;			/* replay: only UDP to this port */
 	bool no_scale;
+	char **allow;			/* --allow-exporter prefixes; none: every exporter */
+	size_t nallow;
+	char *user;			/* -u: drop root for this user after binding */
 	size_t max_keys;
 	size_t history;			/* flows kept to rebuild the screen's views */
 	char *filter;			/* -f expression, NULL for none */

@@ -38,5 +38,9 @@ bool flow_addr_is_zero(const struct flow_addr *a);
 char *flow_addr_fmt(const struct flow_addr *a, char *buf, size_t len);
 /* Parses an IPv4 or IPv6 literal. */
 bool flow_addr_parse(const char *s, struct flow_addr *a);
+/* Parses ADDR or ADDR/LEN; *bits counts over the 16-byte form (an IPv4 /24
+ * is 120 bits), so IPv4 prefixes never match IPv6 addresses. */
+bool flow_prefix_parse(const char *s, struct flow_addr *net, unsigned *bits);
+bool flow_addr_in(const struct flow_addr *a, const struct flow_addr *net, unsigned bits);
 
 #endif

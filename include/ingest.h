@@ -40,6 +40,12 @@ struct ingest {
 	double speed;			/* replay pacing, changeable by the hook */
 	uint64_t pace_wall, pace_input;	/* anchor of the pacing: restart with ingest_repace */
 	uint64_t flows;
+	uint64_t not_allowed;		/* datagrams from sources --allow-exporter leaves out */
+	struct ingest_allow {
+		struct flow_addr net;
+		unsigned bits;
+	} *allow;
+	size_t nallow;
 	int errors;			/* inputs that failed */
 };
 
@@ -58,6 +64,7 @@ void ingest_run(struct ingest *in);
 void ingest_finish(struct ingest *in);
 /* Pacing starts afresh from the next datagram (after a pause or a new speed). */
 void ingest_repace(struct ingest *in);
+void ingest_free(struct ingest *in);
 /* Counters of every source so far, the current one included. */
 void ingest_source_stats(const struct ingest *in, struct source_stats *st);
 uint64_t ingest_mono_ms(void);

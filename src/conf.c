@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "conf.h"
+#include "flow.h"
 #include "err.h"
 #include "window.h"
 #include "xmem.h"
@@ -180,6 +181,25 @@ static int set_rcvbuf(struct conf *c, const char *v, char **cause)
 	return CONF_OK;
 }
 
+static int set_allow(struct conf *c, const char *v, char **cause)
+{
+	struct flow_addr a;
+	unsigned bits;
+	if (!flow_prefix_parse(v, &a, &bits)) {
+		*cause = err_fmt("expected an address or prefix like 192.0.2.0/24 or 2001:db8::/32, not '%s'", v);
+		return CONF_ERROR;
+	}
+	return set_list(&c->allow, &c->nallow, v);
+}
+
+static int set_user(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	free(c->user);
+	c->user = xstrdup(v);
+	return CONF_OK;
+}
+
 static int set_history(struct conf *c, const char *v, char **cause)
 {
 	unsigned long n;
@@ -268,7 +288,7 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 }
 
 enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
-       O_HISTORY, O_THEME, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
+       O_HISTORY, O_THEME, O_ALLOW, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
@@ -293,6 +313,8 @@ static const struct opt opts[] = {
 	{ "prefix6", O_PREFIX6, "N", set_prefix6, false, "IPv6 prefix length of the prefix dimensions (default 48)" },
 	{ "history", O_HISTORY, "FLOWS", set_history, false, "screen: recent flows kept to rebuild views on a new filter or window (default 500000)" },
 	{ "theme", O_THEME, "NAME", set_theme, false, "screen colours: dark (default), light, monochrome, or a theme file path" },
+	{ "allow-exporter", O_ALLOW, "CIDR", set_allow, false, "take export datagrams only from these sources; repeatable (the rest are counted)" },
+	{ "user", 'u', "USER", set_user, false, "with --listen as root: switch to USER once the sockets are bound" },
 	{ "rcvbuf", O_RCVBUF, "BYTES", set_rcvbuf, false, "UDP receive buffer (default 33554432)" },
 	{ "quiet", 'q', NULL, set_quiet, false, "no progress or summary on standard error" },
 	{ "config", 'c', "FILE", set_nothing, true, "read this config file instead of the usual ones" },
@@ -323,8 +345,12 @@ void conf_free(struct conf *c)
 		free(c->read[i]);
 	for (size_t i = 0; i < c->nlisten; i++)
 		free(c->listen[i]);
+	for (size_t i = 0; i < c->nallow; i++)
+		free(c->allow[i]);
 	free(c->read);
 	free(c->listen);
+	free(c->allow);
+	free(c->user);
 	free((char *)c->config_used);
 	free(c->filter);
 	free(c->theme);

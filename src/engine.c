@@ -295,6 +295,7 @@ void engine_stop(struct engine *e)
 		pthread_join(e->th, NULL);
 	if (e->in.cur)
 		source_close(e->in.cur);	/* opened, but the thread never ran */
+	ingest_free(&e->in);
 	snap_free(e->snap);
 	filter_free(e->req.filter);
 	filter_free(e->filter);

@@ -8,6 +8,8 @@
 #include "err.h"
 #include "ingest.h"
 #include "log.h"
+#include "priv.h"
+#include "xmem.h"
 
 uint64_t ingest_mono_ms(void)
 {
@@ -49,6 +51,31 @@ void ingest_init(struct ingest *in, const struct conf *c, struct decoder *dec, s
 	in->sink = store_sink;
 	in->sink_arg = in;
 	in->speed = c->speed;
+	if (c->nallow) {
+		in->allow = xcalloc(c->nallow, sizeof *in->allow);
+		for (size_t i = 0; i < c->nallow; i++)
+			if (flow_prefix_parse(c->allow[i], &in->allow[in->nallow].net, &in->allow[in->nallow].bits))
+				in->nallow++;
+	}
+}
+
+void ingest_free(struct ingest *in)
+{
+	free(in->allow);
+	in->allow = NULL;
+	in->nallow = 0;
+}
+
+/* With --allow-exporter, datagrams from any other source are counted and dropped. */
+static bool allowed(struct ingest *in, const struct flow_addr *from)
+{
+	if (!in->nallow)
+		return true;
+	for (size_t i = 0; i < in->nallow; i++)
+		if (flow_addr_in(from, &in->allow[i].net, in->allow[i].bits))
+			return true;
+	in->not_allowed++;
+	return false;
 }
 
 void ingest_repace(struct ingest *in)
@@ -89,6 +116,7 @@ void ingest_source_stats(const struct ingest *in, struct source_stats *st)
 		source_stats(in->cur, &cur);
 		source_stats_add(st, &cur);
 	}
+	st->not_allowed = in->not_allowed;
 }
 
 /* Prints for every --interval boundary that input time t has passed. */
@@ -182,7 +210,8 @@ int ingest_replay(struct ingest *in, const char *path)
 		interval_ticks(in, dg.recv_ms);
 		pace(in, dg.recv_ms);
 		in->input_ms = dg.recv_ms;
-		decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
+		if (allowed(in, &dg.from))
+			decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
 		if (show && (n & 0x3ff) == 0) {
 			uint64_t now = ingest_mono_ms();
 			if (now - last_shown >= 500) {
@@ -221,6 +250,12 @@ int ingest_open_live(struct ingest *in)
 	rc = begin(in, rc, s, cause);
 	if (rc >= 0 && !in->c->quiet)
 		log_msg(LOG_INFO, "listening on %s", s->name);
+	if (rc >= 0 && in->c->user && (rc = priv_drop(in->c->user, &cause)) < 0) {
+		log_msg(LOG_ERROR, "%s", cause);
+		free(cause);
+		in->errors++;
+		end(in);
+	}
 	return rc;
 }
 
@@ -254,7 +289,7 @@ int ingest_live(struct ingest *in)
 		interval_ticks(in, t);
 		store_advance(in->store, t);
 		in->input_ms = t;
-		if (rc == SOURCE_DATAGRAM)
+		if (rc == SOURCE_DATAGRAM && allowed(in, &dg.from))
 			decode_datagram(in->dec, &dg.from, dg.recv_ms, dg.data, dg.len, on_flow, in);
 	}
 	end(in);

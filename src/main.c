@@ -188,6 +188,7 @@ int main(int argc, char **argv)
 	int status = in.errors ? EXIT_INPUT : 0;
 	filter_free(flt);
 	geo_free(geo);
+	ingest_free(&in);
 	store_free(store);
 	decoder_free(dec);
 	conf_free(&c);

@@ -98,7 +98,9 @@ static void header(struct canvas *c, const struct snap *sn, const struct ui_stat
 	x += counter(c, x, 2, w - x, "seq-lost", lost);
 	x += counter(c, x, 2, w - x, "evicted", evicted);
 	x += counter(c, x, 2, w - x, "late", sn->late);
-	counter(c, x, 2, w - x, "kernel-drops", sn->src.kernel_drops);
+	x += counter(c, x, 2, w - x, "kernel-drops", sn->src.kernel_drops);
+	if (sn->src.not_allowed)
+		counter(c, x, 2, w - x, "not-allowed", sn->src.not_allowed);
 
 	/* Line 4: what the panes are narrowed to. */
 	x = canvas_text(c, 0, 3, w, ROLE_BREADCRUMB, "view: ");

@@ -78,5 +78,13 @@ rm -rf "$tmp/xdg"
 check "--port keeps only that port" run 0 -b -q -r "$cap" --port 9 -o json
 check "  ... others counted" sh -c "grep -q '\"totals\":{\"flows\":0,' '$tmp/out' && grep -q '\"other_port\":2,' '$tmp/out'"
 
+# --allow-exporter: cisco_asa_1 comes from 192.0.2.19 (tshark: ip.src).
+check "--allow-exporter keeps a listed exporter" run 0 -b -q -r "$cap" --allow-exporter 192.0.2.0/24 -o json
+check "  ... all 14 flows (tshark)" sh -c "grep -q '\"totals\":{\"flows\":14,' '$tmp/out' && grep -q '\"not_allowed\":0' '$tmp/out'"
+check "--allow-exporter drops the others" run 0 -b -q -r "$cap" --allow-exporter 10.0.0.0/8 --allow-exporter 2001:db8::/32 -o json
+check "  ... counting the 2 datagrams" sh -c "grep -q '\"totals\":{\"flows\":0,' '$tmp/out' && grep -q '\"not_allowed\":2' '$tmp/out'"
+check "a bad prefix exits 2" run 2 -b -r "$cap" --allow-exporter 10.0.0.0/33
+check "  ... naming it" has "$tmp/err" "not '10.0.0.0/33'"
+
 echo "1..$n"
 [ "$fails" -eq 0 ]

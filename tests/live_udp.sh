@@ -49,4 +49,26 @@ fb=${want_b%% *}
 say "ok   exporters by source address: $exps"
 grep -q "listening on 127.0.0.1:$p4 \[::1\]:$p6" "$tmp/err" || die "no listening line on stderr"
 say "ok   stderr names the listening addresses"
+
+# -u: as root, the sockets are bound first, then nftop runs as another user
+# and still collects.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	p5=$(free_port 5) || die "no free port"
+	timeout 60 "$NFTOP" --no-config -b -l "127.0.0.1:$p5" -u nobody --duration 30 -o json >"$tmp/out5" 2>"$tmp/err5" &
+	pid=$!
+	started="$started $pid"
+	wait_bound "$p5" "$pid" 10 || { cat "$tmp/err5"; die "nftop -u did not bind"; }
+	sleep 0.3
+	child=$(pgrep -P "$pid" | head -1)	# nftop itself, under timeout(1)
+	uid=$(awk '/^Uid:/ { print $2 }' "/proc/${child:-$pid}/status")
+	[ "$uid" = "$(id -u nobody)" ] || die "running as uid $uid, not nobody's"
+	"$PCAP2UDP" -d "127.0.0.1:$p5" "$a" 2>/dev/null || die "pcap2udp failed"
+	sleep 1
+	kill -TERM "$pid"
+	wait_exit "$pid" 10 || die "nftop -u did not stop"
+	[ "$(totals <"$tmp/out5")" = "$want_a" ] || die "nftop -u collected '$(totals <"$tmp/out5")', want '$want_a'"
+	say "ok   -u nobody: bound as root, ran as uid $uid, collected $want_a"
+else
+	say "(not root: the -u check needs root and is left out)"
+fi
 exit 0
