@@ -45,6 +45,7 @@ struct snap {
 	uint64_t history_from_ms;	/* ... starts later than the window */
 	char filter[512];		/* the filter in force, "" for none */
 	bool geo_country, geo_asn;	/* databases loaded */
+	char geo_desc[512];		/* what was loaded: path, type, build date, a line each */
 	uint64_t seq;			/* increases with every published snapshot */
 };
 

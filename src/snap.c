@@ -54,6 +54,7 @@ struct snap *snap_build(const struct store *s, const struct decoder *d, const st
 	if (geo) {
 		sn->geo_country = geo_has_country(geo);
 		sn->geo_asn = geo_has_asn(geo);
+		geo_describe(geo, sn->geo_desc, sizeof sn->geo_desc);
 	}
 	sn->late = store_late(s);
 	return sn;

@@ -195,7 +195,7 @@ static const char *const help_lines[] = {
 	"bytes|packets > N, inet, inet6, and, or, not, ( ).",
 };
 
-static void help(struct canvas *c)
+static void help(struct canvas *c, const struct snap *sn)
 {
 	int n = (int)(sizeof help_lines / sizeof help_lines[0]);
 	/* The help covers the screen but the status line, so 80x24 shows all of it. */
@@ -205,6 +205,21 @@ static void help(struct canvas *c)
 	for (int i = 0; i < n && top + i < c->h - 1; i++) {
 		canvas_fill(c, 0, top + i, c->w, ROLE_HELP, ' ');
 		canvas_text(c, 1, top + i, c->w - 2, i == 0 ? ROLE_TITLE_ACTIVE : ROLE_HELP, help_lines[i]);
+	}
+	/* What the Countries and ASNs panes are built from, where there is room. */
+	int y = top + n + 1;
+	if (y < c->h - 1)
+		canvas_text(c, 1, y++, c->w - 2, ROLE_TITLE_ACTIVE, "GeoIP databases");
+	const char *p = sn->geo_desc;
+	if (!*p && y < c->h - 1)
+		canvas_text(c, 3, y++, c->w - 4, ROLE_HELP, "none loaded: tools/geoip.sh fetches free ones");
+	while (*p && y < c->h - 1) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		canvas_text(c, 3, y++, c->w - 4, ROLE_HELP, line);
+		p += len + (nl ? 1 : 0);
 	}
 }
 
@@ -233,7 +248,7 @@ void view_draw(struct canvas *c, const struct snap *sn, struct ui_state *u, cons
 	}
 	detail(c, bottom, sn, u, svc);
 	if (u->help)
-		help(c);
+		help(c, sn);
 	if (u->prompt && u->prompt_err[0]) {
 		canvas_fill(c, 0, bottom, c->w, ROLE_ERROR, ' ');
 		canvas_textf(c, 0, bottom, c->w, ROLE_ERROR, " column %d: %s", u->err_col, u->prompt_err);

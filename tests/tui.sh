@@ -80,8 +80,14 @@ t "s sorts by packets" until_screen "Sources by packets" 3
 key p
 t "p freezes" until_screen "FROZEN" 3
 key p
+key e
+t "e exports the view and shows the path" until_screen "exported the view to nftop-[0-9-]*\.csv" 3
+exported=$(screen | grep -o "nftop-[0-9-]*\.csv" | head -1)
+t "  ... a CSV with every dimension of the view" sh -c "grep -q '^window_start,window_end,dimension' '$exported' && grep -q ',src_country,' '$exported'"
+rm -f "$exported"
 key '?'
 t "? shows the help" until_screen "nftop keys" 3
+t "  ... and which GeoIP databases are loaded" until_screen "GeoIP databases" 3
 key x
 t "any key closes the help" until_screen "Sources by packets" 3
 
