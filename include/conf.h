@@ -11,6 +11,8 @@
 #include "batch.h"
 #include "store.h"
 
+enum format_in { FORMAT_IN_AUTO, FORMAT_IN_EXPORTS, FORMAT_IN_PACKETS };
+
 struct conf {
 	char **read;			/* -r files, in order */
 	size_t nread;
@@ -25,6 +27,7 @@ struct conf {
 	double duration_s;		/* live batch: stop after this; 0 = until signalled */
 	double speed;			/* replay: 0 as fast as possible, 1 real time; <0 unset */
 	unsigned port;			/* replay: only UDP to this port */
+	enum format_in format_in;	/* what -r files hold; auto: judged per file */
 	bool no_scale;
 	char **allow;			/* --allow-exporter prefixes; none: every exporter */
 	size_t nallow;

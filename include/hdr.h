@@ -29,5 +29,10 @@ enum {
  * Touches nothing else in f. Returns false (f unchanged) when no IP header
  * is found: unknown protocol, non-IP frame (ARP, LLDP...) or too few bytes. */
 bool hdr_parse(const uint8_t *p, size_t len, int header_protocol, struct flow *f);
+/* The same, and *ip_len = the bytes from the IP header to the end of what
+ * was captured: what packet metering counts, as softflowd does (Ethernet
+ * padding of short frames included, a frame cut by the snaplen counted as
+ * captured). */
+bool hdr_parse_ip(const uint8_t *p, size_t len, int header_protocol, struct flow *f, uint32_t *ip_len);
 
 #endif

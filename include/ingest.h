@@ -41,6 +41,7 @@ struct ingest {
 	uint64_t pace_wall, pace_input;	/* anchor of the pacing: restart with ingest_repace */
 	uint64_t flows;
 	uint64_t not_allowed;		/* datagrams from sources --allow-exporter leaves out */
+	uint64_t metered_packets;	/* packets of ordinary captures turned into flows */
 	struct ingest_allow {
 		struct flow_addr net;
 		unsigned bits;

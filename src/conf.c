@@ -148,6 +148,21 @@ static int set_speed(struct conf *c, const char *v, char **cause)
 	return CONF_OK;
 }
 
+static int set_format_in(struct conf *c, const char *v, char **cause)
+{
+	if (!strcmp(v, "auto"))
+		c->format_in = FORMAT_IN_AUTO;
+	else if (!strcmp(v, "pcap-export") || !strcmp(v, "export"))
+		c->format_in = FORMAT_IN_EXPORTS;
+	else if (!strcmp(v, "pcap-packets") || !strcmp(v, "packets"))
+		c->format_in = FORMAT_IN_PACKETS;
+	else {
+		*cause = err_fmt("format-in must be auto, pcap-export or pcap-packets, not '%s'", v);
+		return CONF_ERROR;
+	}
+	return CONF_OK;
+}
+
 static int set_port(struct conf *c, const char *v, char **cause)
 {
 	unsigned long n;
@@ -288,7 +303,7 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 }
 
 enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
-       O_HISTORY, O_THEME, O_ALLOW, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
+       O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
@@ -302,6 +317,7 @@ static const struct opt opts[] = {
 	{ "interval", O_INTERVAL, "DUR", set_interval, false, "batch: print every DUR of input time (window defaults to DUR)" },
 	{ "duration", O_DURATION, "DUR", set_duration, false, "batch with --listen: stop after DUR" },
 	{ "speed", O_SPEED, "X", set_speed, false, "replay speed: 0 as fast as possible (batch default), 1 real time (screen default), N times faster" },
+	{ "format-in", O_FORMAT_IN, "KIND", set_format_in, false, "what -r files hold: auto (default), pcap-export, or pcap-packets (traffic metered into flows)" },
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },

@@ -132,7 +132,7 @@ static void transport(const uint8_t *p, size_t len, uint8_t proto, struct flow *
 	}
 }
 
-static bool ipv4(struct wire *w, struct flow *f)
+static bool ipv4(struct wire *w, struct flow *f, uint32_t *ip_len)
 {
 	const uint8_t *h = wire_ptr(w);
 	size_t left = wire_left(w);
@@ -142,6 +142,7 @@ static bool ipv4(struct wire *w, struct flow *f)
 	size_t total = be16(h + 2);
 	if (ihl < 20 || ihl > left)
 		return false;
+	*ip_len = (uint32_t)left;
 	/* The sample is cut short of the packet, or padded past it (Ethernet
 	 * minimum frame): bound the transport header by both. */
 	size_t end = total >= ihl && total < left ? total : left;
@@ -157,7 +158,7 @@ static bool ipv4(struct wire *w, struct flow *f)
 	return true;
 }
 
-static bool ipv6(struct wire *w, struct flow *f)
+static bool ipv6(struct wire *w, struct flow *f, uint32_t *ip_len)
 {
 	const uint8_t *h = wire_ptr(w);
 	size_t left = wire_left(w);
@@ -165,6 +166,7 @@ static bool ipv6(struct wire *w, struct flow *f)
 		return false;
 	size_t plen = be16(h + 4);
 	uint8_t next = h[6];
+	*ip_len = (uint32_t)left;
 	memcpy(f->src.b, h + 8, 16);
 	memcpy(f->dst.b, h + 24, 16);
 	f->tos = (uint8_t)((h[0] & 0x0f) << 4 | h[1] >> 4);
@@ -213,6 +215,12 @@ static bool ipv6(struct wire *w, struct flow *f)
 
 bool hdr_parse(const uint8_t *p, size_t len, int header_protocol, struct flow *f)
 {
+	uint32_t ip_len;
+	return hdr_parse_ip(p, len, header_protocol, f, &ip_len);
+}
+
+bool hdr_parse_ip(const uint8_t *p, size_t len, int header_protocol, struct flow *f, uint32_t *ip_len)
+{
 	struct wire w = wire_make(p, len);
 	enum net n;
 	switch (header_protocol) {
@@ -229,9 +237,9 @@ bool hdr_parse(const uint8_t *p, size_t len, int header_protocol, struct flow *f
 	struct flow t = *f;
 	bool ok = false;
 	if (n == NET_IPV4)
-		ok = ipv4(&w, &t);
+		ok = ipv4(&w, &t, ip_len);
 	else if (n == NET_IPV6)
-		ok = ipv6(&w, &t);
+		ok = ipv6(&w, &t, ip_len);
 	if (ok)
 		*f = t;
 	return ok;

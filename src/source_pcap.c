@@ -7,14 +7,57 @@
 
 #include "decode.h"
 #include "err.h"
+#include "capfile.h"
 #include "source.h"
 #include "xmem.h"
 
-struct pcap_src {
+struct capfile {
 	pcap_t *p;
 	FILE *f;
 	char *path;
 	int dlt;
+	uint64_t size;
+};
+
+int capfile_dlt(const struct capfile *cf) { return cf->dlt; }
+uint64_t capfile_size(const struct capfile *cf) { return cf->size; }
+
+uint64_t capfile_offset(const struct capfile *cf)
+{
+	long off = ftell(cf->f);
+	return off > 0 ? (uint64_t)off : 0;
+}
+
+int capfile_next(struct capfile *cf, struct frame *fr, char **cause)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	long off = ftell(cf->f);
+	int r = pcap_next_ex(cf->p, &h, &data);
+	if (r == PCAP_ERROR_BREAK)
+		return SOURCE_END;
+	if (r != 1) {
+		*cause = err_fmt("%s: offset %ld: %s", cf->path, off, pcap_geterr(cf->p));
+		return ERR_FORMAT;
+	}
+	fr->data = data;
+	fr->caplen = h->caplen;
+	fr->wirelen = h->len;
+	fr->ts_ms = (uint64_t)h->ts.tv_sec * 1000 + (uint64_t)h->ts.tv_usec / 1000;
+	return 1;
+}
+
+void capfile_close(struct capfile *cf)
+{
+	if (!cf)
+		return;
+	pcap_close(cf->p);	/* closes cf->f too */
+	free(cf->path);
+	free(cf);
+}
+
+struct pcap_src {
+	struct capfile *cf;
 	unsigned port;
 	struct pkt_reasm *reasm;
 	struct source_stats st;
@@ -23,22 +66,15 @@ struct pcap_src {
 static int pcap_next_dg(void *self, struct datagram *dg, int timeout_ms, char **cause)
 {
 	struct pcap_src *s = self;
-	struct pcap_pkthdr *h;
-	const u_char *data;
+	struct frame fr;
 	(void)timeout_ms;
 	for (;;) {
-		long off = ftell(s->f);
-		int r = pcap_next_ex(s->p, &h, &data);
-		if (r == PCAP_ERROR_BREAK)
-			return SOURCE_END;
-		if (r != 1) {
-			*cause = err_fmt("%s: offset %ld: %s", s->path, off, pcap_geterr(s->p));
-			return ERR_FORMAT;
-		}
-		s->st.bytes_done = (uint64_t)ftell(s->f);
-		uint64_t ms = (uint64_t)h->ts.tv_sec * 1000 + (uint64_t)h->ts.tv_usec / 1000;
+		int r = capfile_next(s->cf, &fr, cause);
+		if (r != 1)
+			return r;
+		s->st.bytes_done = capfile_offset(s->cf);
 		struct pkt_udp u;
-		if (!pkt_udp(s->reasm, &s->st.pkt, s->dlt, data, h->caplen, h->len, ms, &u))
+		if (!pkt_udp(s->reasm, &s->st.pkt, capfile_dlt(s->cf), fr.data, fr.caplen, fr.wirelen, fr.ts_ms, &u))
 			continue;
 		if (s->port && u.dport != s->port) {
 			s->st.other_port++;
@@ -52,7 +88,7 @@ static int pcap_next_dg(void *self, struct datagram *dg, int timeout_ms, char **
 		dg->data = u.payload;
 		dg->len = u.len;
 		dg->from = u.src;
-		dg->recv_ms = ms;
+		dg->recv_ms = fr.ts_ms;
 		return SOURCE_DATAGRAM;
 	}
 }
@@ -66,9 +102,8 @@ static void pcap_stats_get(const void *self, struct source_stats *st)
 static void pcap_close_src(void *self)
 {
 	struct pcap_src *s = self;
-	pcap_close(s->p);	/* closes s->f too */
+	capfile_close(s->cf);
 	pkt_reasm_free(s->reasm);
-	free(s->path);
 	free(s);
 }
 
@@ -88,7 +123,7 @@ static bool pcap_magic(const uint8_t m[4])
 	return false;
 }
 
-int source_pcap_open(const char *path, unsigned port, struct source **out, char **cause)
+int capfile_open(const char *path, struct capfile **out, char **cause)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	uint8_t magic[4];
@@ -110,7 +145,7 @@ int source_pcap_open(const char *path, unsigned port, struct source **out, char 
 			*cause = err_fmt("%s: offset 0: file too short for a capture (%zu bytes)", path, got);
 		else
 			*cause = err_fmt("%s: offset 0: not a pcap or pcapng capture (magic %02x%02x%02x%02x)",
-					   path, magic[0], magic[1], magic[2], magic[3]);
+					 path, magic[0], magic[1], magic[2], magic[3]);
 		return ERR_FORMAT;
 	}
 	rewind(f);
@@ -123,18 +158,60 @@ int source_pcap_open(const char *path, unsigned port, struct source **out, char 
 	int dlt = pcap_datalink(p);
 	if (!pkt_linktype_ok(dlt)) {
 		*cause = err_fmt("%s: unsupported link type %s (%d)", path,
-				   pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?", dlt);
+				 pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?", dlt);
 		pcap_close(p);
 		return ERR_FORMAT;
 	}
+	struct capfile *cf = xcalloc(1, sizeof *cf);
+	cf->p = p;
+	cf->f = f;
+	cf->path = xstrdup(path);
+	cf->dlt = dlt;
+	cf->size = (uint64_t)sb.st_size;
+	*out = cf;
+	return ERR_OK;
+}
+
+/* Export captures show a flow export among their first frames; a capture of
+ * ordinary traffic does not (DNS and the like fail decode_is_export's checks). */
+#define KIND_FRAMES 1000
+
+int capfile_kind(const char *path, enum capfile_kind *kind, char **cause)
+{
+	struct capfile *cf;
+	int rc = capfile_open(path, &cf, cause);
+	if (rc < 0)
+		return rc;
+	struct pkt_reasm *r = pkt_reasm_new();
+	struct pkt_stats st = { 0 };
+	struct frame fr;
+	char *why = NULL;	/* a damaged file is said by the reader that follows */
+	*kind = CAPFILE_PACKETS;
+	for (int i = 0; i < KIND_FRAMES && capfile_next(cf, &fr, &why) == 1; i++) {
+		struct pkt_udp u;
+		if (pkt_udp(r, &st, cf->dlt, fr.data, fr.caplen, fr.wirelen, fr.ts_ms, &u) &&
+		    decode_is_export(u.payload, u.len)) {
+			*kind = CAPFILE_EXPORTS;
+			break;
+		}
+	}
+	free(why);
+	pkt_reasm_free(r);
+	capfile_close(cf);
+	return ERR_OK;
+}
+
+int source_pcap_open(const char *path, unsigned port, struct source **out, char **cause)
+{
+	struct capfile *cf;
+	int rc = capfile_open(path, &cf, cause);
+	if (rc < 0)
+		return rc;
 	struct pcap_src *s = xcalloc(1, sizeof *s);
-	s->p = p;
-	s->f = f;
-	s->path = xstrdup(path);
-	s->dlt = dlt;
+	s->cf = cf;
 	s->port = port;
 	s->reasm = pkt_reasm_new();
-	s->st.bytes_total = (uint64_t)sb.st_size;
+	s->st.bytes_total = cf->size;
 	struct source *src = xcalloc(1, sizeof *src);
 	src->ops = &pcap_ops;
 	src->self = s;
