@@ -32,6 +32,10 @@ struct conf {
 	char **allow;			/* --allow-exporter prefixes; none: every exporter */
 	size_t nallow;
 	char *user;			/* -u: drop root for this user after binding */
+	char **alerts;			/* --alert thresholds */
+	size_t nalerts;
+	char *alert_log, *alert_exec;
+	bool no_alerts, bell;
 	size_t max_keys;
 	size_t history;			/* flows kept to rebuild the screen's views */
 	char *filter;			/* -f expression, NULL for none */
@@ -52,6 +56,9 @@ void conf_defaults(struct conf *c);
 /* Reads the config file (the -c/--config one, else the usual places unless
  * --no-config) and then the command line. On error *cause says why. */
 int conf_load(struct conf *c, int argc, char **argv, char **cause);
+/* Applies config-file text (what conf_load reads from a file) to c; 'name'
+ * prefixes the "NAME:LINE: reason" in *cause. The fuzz target's entry. */
+int conf_parse_text(struct conf *c, const char *name, const char *text, size_t len, char **cause);
 void conf_usage(FILE *out);
 void conf_free(struct conf *c);
 

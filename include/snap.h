@@ -9,6 +9,9 @@
 #include "store.h"
 
 #define SNAP_SPARK 60
+#define SNAP_ALERTS 64
+
+#include "alert.h"
 
 #define SNAP_LABEL 48
 
@@ -46,6 +49,10 @@ struct snap {
 	char filter[512];		/* the filter in force, "" for none */
 	bool geo_country, geo_asn;	/* databases loaded */
 	char geo_desc[512];		/* what was loaded: path, type, build date, a line each */
+	bool alerts_on;
+	uint64_t alerts_started;	/* alerts started since the start (for the bell) */
+	size_t nactive, nhistory;	/* alerts active now; events kept, newest first */
+	struct alert_event active[SNAP_ALERTS], history[SNAP_ALERTS];
 	uint64_t seq;			/* increases with every published snapshot */
 };
 

@@ -18,6 +18,7 @@ void term_end(void);
 void term_emergency_end(void);
 void term_size(int *w, int *h);
 void term_draw(const struct canvas *c);
+void term_bell(void);
 /* A key (ui.h UK_* or a character), or -1 when none came within timeout_ms. */
 int term_key(int timeout_ms);
 

@@ -47,6 +47,8 @@ struct ui_state {
 	char prompt_err[256];		/* shown under an open prompt */
 	int err_col;
 	char status[640];		/* one-shot message in the status line */
+	bool alerts;			/* the alert list replaces the panes */
+	int alert_sel;			/* selected row of the alert list */
 	int visible;			/* panes on screen, from the last layout */
 	int rows_shown;			/* rows per pane, from the last layout */
 };

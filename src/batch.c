@@ -175,10 +175,19 @@ static void print_json(FILE *o, const struct snap *sn)
 		",\"truncated\":%" PRIu64 ",\"fragments\":%" PRIu64 ",\"reassembled\":%" PRIu64
 		",\"fragments_dropped\":%" PRIu64 ",\"kernel_drops\":%" PRIu64
 		",\"unknown_version\":%" PRIu64 ",\"exporters_rejected\":%" PRIu64
-		",\"late\":%" PRIu64 ",\"not_allowed\":%" PRIu64 "}}\n",
+		",\"late\":%" PRIu64 ",\"not_allowed\":%" PRIu64 "}",
 		s->datagrams, s->not_export, s->other_port, s->pkt.not_ip, s->pkt.not_udp,
 		s->pkt.truncated, s->pkt.fragments, s->pkt.reassembled, s->pkt.frag_dropped,
 		s->kernel_drops, sn->dec.unknown_version, sn->dec.exporters_rejected, sn->late, s->not_allowed);
+	/* Alert events kept, newest first, as the alert log writes them. */
+	fputs(",\"alerts\":[", o);
+	for (size_t i = 0; i < sn->nhistory; i++) {
+		char key[FLOW_ADDRSTRLEN + 8], json[1024];
+		alert_key_text(&sn->history[i], key, sizeof key);
+		alert_json(&sn->history[i], key, json, sizeof json);
+		fprintf(o, "%s%s", i ? "," : "", json);
+	}
+	fputs("]}\n", o);
 }
 
 /* ---- CSV ---- */
@@ -205,6 +214,14 @@ static void print_csv(FILE *o, const struct snap *sn, bool first)
 }
 
 /* ---- text ---- */
+
+void alert_key_text(const struct alert_event *e, char *buf, size_t len)
+{
+	if (e->dim < 0)
+		snprintf(buf, len, "total");
+	else
+		batch_key((enum dim)e->dim, &e->key, buf, len);
+}
 
 static void print_text(FILE *o, const struct snap *sn)
 {
@@ -238,6 +255,18 @@ static void print_text(FILE *o, const struct snap *sn)
 				i + 1, batch_key((enum dim)d, &r->key, k, sizeof k),
 				key_name(sd, i, (enum dim)d, &r->key, nb, sizeof nb), r->c.flows, r->c.packets,
 				r->c.bytes, share, bps);
+		}
+	}
+	if (sn->alerts_on) {
+		fprintf(o, "\nalerts (%zu active; events newest first)\n", sn->nactive);
+		for (size_t i = 0; i < sn->nhistory; i++) {
+			const struct alert_event *e = &sn->history[i];
+			char key[FLOW_ADDRSTRLEN + 8], ts[32];
+			alert_key_text(e, key, sizeof key);
+			fprintf(o, "  %s %-5s %-16s %-10s %-40s %s %.0f (baseline %.0f)\n",
+				iso_time(e->end ? e->end_ms : e->start_ms, ts, sizeof ts), e->end ? "end" : "start",
+				alert_kind_name(e->kind), e->dim < 0 ? "total" : dim_name((enum dim)e->dim), key,
+				e->metric, e->observed, e->baseline);
 		}
 	}
 	fputc('\n', o);

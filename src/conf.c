@@ -207,6 +207,34 @@ static int set_allow(struct conf *c, const char *v, char **cause)
 	return set_list(&c->allow, &c->nallow, v);
 }
 
+static int set_alert(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_list(&c->alerts, &c->nalerts, v);
+}
+
+static int set_alert_log(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	free(c->alert_log);
+	c->alert_log = xstrdup(v);
+	return CONF_OK;
+}
+
+static int set_alert_exec(struct conf *c, const char *v, char **cause)
+{
+	if (v[0] != '/') {
+		*cause = err_fmt("alert-exec needs an absolute path (it is run without a shell), not '%s'", v);
+		return CONF_ERROR;
+	}
+	free(c->alert_exec);
+	c->alert_exec = xstrdup(v);
+	return CONF_OK;
+}
+
+FLAG_SETTER(set_no_alerts, no_alerts)
+FLAG_SETTER(set_bell, bell)
+
 static int set_user(struct conf *c, const char *v, char **cause)
 {
 	(void)cause;
@@ -303,7 +331,7 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 }
 
 enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
-       O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
+       O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_ALERT, O_ALERT_LOG, O_ALERT_EXEC, O_NO_ALERTS, O_BELL, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
@@ -327,6 +355,11 @@ static const struct opt opts[] = {
 	{ "strict", O_STRICT, NULL, set_strict, false, "exit when a GeoIP database that was named or found cannot be read" },
 	{ "prefix4", O_PREFIX4, "N", set_prefix4, false, "IPv4 prefix length of the prefix dimensions (default 24)" },
 	{ "prefix6", O_PREFIX6, "N", set_prefix6, false, "IPv6 prefix length of the prefix dimensions (default 48)" },
+	{ "alert", O_ALERT, "SPEC", set_alert, false, "a threshold, e.g. 'dst_ip pps>100000' or 'dst_ip 10.0.0.0/8 bps>1g'; repeatable" },
+	{ "alert-log", O_ALERT_LOG, "FILE", set_alert_log, false, "append one JSON object per alert start and end" },
+	{ "alert-exec", O_ALERT_EXEC, "PROGRAM", set_alert_exec, false, "run PROGRAM (absolute path, no shell) with each alert event" },
+	{ "no-alerts", O_NO_ALERTS, NULL, set_no_alerts, false, "no spike detection or thresholds" },
+	{ "bell", O_BELL, NULL, set_bell, false, "screen: ring the terminal bell when an alert starts" },
 	{ "history", O_HISTORY, "FLOWS", set_history, false, "screen: recent flows kept to rebuild views on a new filter or window (default 500000)" },
 	{ "theme", O_THEME, "NAME", set_theme, false, "screen colours: dark (default), light, monochrome, or a theme file path" },
 	{ "allow-exporter", O_ALLOW, "CIDR", set_allow, false, "take export datagrams only from these sources; repeatable (the rest are counted)" },
@@ -365,6 +398,11 @@ void conf_free(struct conf *c)
 		free(c->allow[i]);
 	free(c->read);
 	free(c->listen);
+	for (size_t i = 0; i < c->nalerts; i++)
+		free(c->alerts[i]);
+	free(c->alerts);
+	free(c->alert_log);
+	free(c->alert_exec);
 	free(c->allow);
 	free(c->user);
 	free((char *)c->config_used);
@@ -394,41 +432,67 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Lines of "name value" or "name = value"; '#' starts a comment. */
+/* One config line, "name value" or "name = value"; '#' starts a comment. */
+static int config_line(struct conf *c, const char *path, unsigned lineno, char *line, char **cause)
+{
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	char *s = trim(line);
+	if (!*s)
+		return CONF_OK;
+	char *v = s + strcspn(s, " \t=");
+	if (*v) {
+		*v++ = '\0';
+		v = trim(v);
+		if (*v == '=')
+			v = trim(v + 1);
+	}
+	const struct opt *o = opt_by_name(s);
+	if (!o || o->cli_only) {
+		*cause = err_fmt("%s:%u: unknown option '%s'", path, lineno, s);
+		return CONF_ERROR;
+	}
+	if (o->arg && !*v) {
+		*cause = err_fmt("%s:%u: '%s' needs a value (%s)", path, lineno, s, o->arg);
+		return CONF_ERROR;
+	}
+	char *why = NULL;
+	if (o->set(c, *v ? v : NULL, &why) < 0) {
+		*cause = err_fmt("%s:%u: %s: %s", path, lineno, s, why);
+		free(why);
+		return CONF_ERROR;
+	}
+	return CONF_OK;
+}
+
 static int read_config(struct conf *c, const char *path, FILE *f, char **cause)
 {
 	char line[4096];
 	unsigned lineno = 0;
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
-		char *hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		char *s = trim(line);
-		if (!*s)
-			continue;
-		char *v = s + strcspn(s, " \t=");
-		if (*v) {
-			*v++ = '\0';
-			v = trim(v);
-			if (*v == '=')
-				v = trim(v + 1);
-		}
-		const struct opt *o = opt_by_name(s);
-		if (!o || o->cli_only) {
-			*cause = err_fmt("%s:%u: unknown option '%s'", path, lineno, s);
+	while (fgets(line, sizeof line, f))
+		if (config_line(c, path, ++lineno, line, cause) < 0)
 			return CONF_ERROR;
-		}
-		if (o->arg && !*v) {
-			*cause = err_fmt("%s:%u: '%s' needs a value (%s)", path, lineno, s, o->arg);
+	return CONF_OK;
+}
+
+/* The same over text in memory, cut into lines as fgets() would cut them. */
+int conf_parse_text(struct conf *c, const char *name, const char *text, size_t len, char **cause)
+{
+	char line[4096];
+	unsigned lineno = 0;
+	size_t off = 0;
+	while (off < len) {
+		size_t n = 0;
+		while (off + n < len && n < sizeof line - 1 && text[off + n] != '\n')
+			n++;
+		if (off + n < len && n < sizeof line - 1)
+			n++;	/* keep the newline, as fgets does */
+		memcpy(line, text + off, n);
+		line[n] = '\0';
+		off += n;
+		if (config_line(c, name, ++lineno, line, cause) < 0)
 			return CONF_ERROR;
-		}
-		char *why = NULL;
-		if (o->set(c, *v ? v : NULL, &why) < 0) {
-			*cause = err_fmt("%s:%u: %s: %s", path, lineno, s, why);
-			free(why);
-			return CONF_ERROR;
-		}
 	}
 	return CONF_OK;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerting.h"
 #include "engine.h"
 #include "enrich.h"
 #include "flowring.h"
@@ -37,6 +38,8 @@ struct engine {
 	struct ingest in;
 	struct decoder *dec;
 	struct geo *geo;
+	struct alerting *al;
+	uint64_t al_sec;		/* input second the detector was last moved to */
 	struct store *all, *view;	/* view: NULL when no filter */
 	struct filter *filter;
 	struct flowring *ring;
@@ -93,6 +96,13 @@ static void engine_sink(void *arg, const struct flow *f0)
 	if (e->view)
 		view_sink(e, &f);
 	spark_add(e, f.recv_ms, f.bytes);
+	if (e->al) {
+		if (f.recv_ms / 1000 > e->al_sec) {
+			e->al_sec = f.recv_ms / 1000;
+			alerting_tick(e->al, f.recv_ms);
+		}
+		alerting_flow(e->al, &f);
+	}
 }
 
 static struct store *new_store(const struct engine *e)
@@ -142,6 +152,7 @@ static void publish(struct engine *e)
 			sn->progress = 1;
 	}
 	sn->speed = e->in.speed;
+	alerting_snap(e->al, sn);
 	sn->paused = e->paused;
 	sn->done = e->done;
 	sn->partial = e->partial;
@@ -212,6 +223,11 @@ static void hook(void *arg, struct ingest *in)
 		*in->stop = 1;
 	if (e->view)
 		store_advance(e->view, in->input_ms);
+	/* Live, quiet seconds still close alert ticks. */
+	if (e->al && e->c->nread == 0 && in->input_ms / 1000 > e->al_sec) {
+		e->al_sec = in->input_ms / 1000;
+		alerting_tick(e->al, in->input_ms);
+	}
 	if (changed || ingest_mono_ms() - e->last_pub >= PUBLISH_MS)
 		publish(e);
 }
@@ -247,6 +263,11 @@ struct engine *engine_start(const struct conf *c, char **cause)
 	decode_opts_default(&dopts);
 	dopts.no_scale = c->no_scale;
 	e->dec = decoder_new(&dopts);
+	e->al = alerting_open(c, cause);
+	if (*cause) {
+		engine_stop(e);
+		return NULL;
+	}
 	e->geo = enrich_open(c, true);
 	if (!e->geo) {
 		*cause = xstrdup("--strict: a named GeoIP database cannot be read");
@@ -304,6 +325,7 @@ void engine_stop(struct engine *e)
 	flowring_free(e->ring);
 	decoder_free(e->dec);
 	geo_free(e->geo);
+	alerting_close(e->al);
 	pthread_mutex_destroy(&e->mu);
 	free(e);
 }

@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "conf.h"
 #include "decode.h"
+#include "alerting.h"
 #include "enrich.h"
 #include "geo.h"
 #include "log.h"
@@ -37,6 +38,7 @@ static void on_signal(int sig)
 struct printer {
 	const struct conf *c;
 	const struct geo *geo;
+	const struct alerting *al;
 	bool first;
 };
 
@@ -46,6 +48,7 @@ static void print_snapshot(void *arg, struct ingest *in)
 	struct source_stats st;
 	ingest_source_stats(in, &st);
 	struct snap *sn = snap_build(in->store, in->dec, &st, p->c->sort, false, p->c->top, p->c->window_s, p->geo);
+	alerting_snap(p->al, sn);
 	batch_print(stdout, sn, p->c->format, p->first);
 	p->first = false;
 	snap_free(sn);
@@ -56,15 +59,25 @@ struct batch_sink {
 	struct geo *geo;
 	const struct filter *f;
 	struct store *store;
+	struct alerting *al;
+	uint64_t sec;			/* input second the detector was last moved to */
 };
 
 static void batch_sink(void *arg, const struct flow *f0)
 {
-	const struct batch_sink *bs = arg;
+	struct batch_sink *bs = arg;
 	struct flow f = *f0;
 	enrich_flow(bs->geo, &f);
-	if (filter_match(bs->f, &f))
-		store_add(bs->store, &f);
+	if (!filter_match(bs->f, &f))
+		return;
+	store_add(bs->store, &f);
+	if (bs->al) {
+		if (f.recv_ms / 1000 > bs->sec) {
+			bs->sec = f.recv_ms / 1000;
+			alerting_tick(bs->al, f.recv_ms);
+		}
+		alerting_flow(bs->al, &f);
+	}
 }
 
 /* A crash restores the terminal before the core dump. */
@@ -173,10 +186,19 @@ int main(int argc, char **argv)
 	struct decoder *dec = decoder_new(&dopts);
 	struct store_opts sopts = { c.window_s, c.max_keys, c.prefix4, c.prefix6 };
 	struct store *store = store_new(&sopts);
-	struct printer pr = { &c, geo, true };
+	struct alerting *al = alerting_open(&c, &cause);
+	if (cause) {
+		fprintf(stderr, "nftop: %s\n", cause);
+		free(cause);
+		geo_free(geo);
+		filter_free(flt);
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+	struct printer pr = { &c, geo, al, true };
 	struct ingest in;
 	ingest_init(&in, &c, dec, store, c.interval_s ? print_snapshot : NULL, &pr, &stop_flag);
-	struct batch_sink bs = { geo, flt, store };
+	struct batch_sink bs = { geo, flt, store, al, 0 };
 	in.sink = batch_sink;
 	in.sink_arg = &bs;
 
@@ -188,6 +210,7 @@ int main(int argc, char **argv)
 	int status = in.errors ? EXIT_INPUT : 0;
 	filter_free(flt);
 	geo_free(geo);
+	alerting_close(al);
 	ingest_free(&in);
 	store_free(store);
 	decoder_free(dec);

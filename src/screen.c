@@ -123,6 +123,8 @@ static void take_snapshot(struct screen *s)
 	struct snap *n = engine_snapshot(s->e, &s->seq);
 	if (!n)
 		return;
+	if (s->c->bell && s->sn && n->alerts_started > s->sn->alerts_started)
+		term_bell();
 	snap_free(s->sn);
 	s->sn = n;
 	ui_follow(&s->u, s->sn);

@@ -138,3 +138,8 @@ int term_key(int timeout_ms)
 	}
 	return (int)ch;
 }
+
+void term_bell(void)
+{
+	beep();
+}

@@ -195,6 +195,35 @@ static void prompt_key(struct ui_state *u, int key, struct ui_effect *fx)
 	}
 }
 
+/* Keys of the alert list; false for the ones it leaves to the panes. */
+static bool alerts_key(struct ui_state *u, int key, const struct snap *sn, struct ui_effect *fx)
+{
+	int n = sn ? (int)sn->nhistory : 0;
+	switch (key) {
+	case 'a': case UK_ESC: u->alerts = false; return true;
+	case UK_UP: case 'k': if (u->alert_sel > 0) u->alert_sel--; return true;
+	case UK_DOWN: case 'j': if (u->alert_sel + 1 < n) u->alert_sel++; return true;
+	case UK_ENTER: {
+		if (u->alert_sel >= n) {
+			snprintf(u->status, sizeof u->status, "no alert to drill into");
+			return true;
+		}
+		const struct alert_event *e = &sn->history[u->alert_sel];
+		if (e->dim < 0 || e->dim >= DIM_COUNT) {
+			snprintf(u->status, sizeof u->status, "an alert on the total has no key to drill into");
+			return true;
+		}
+		if (u->ndrill >= UI_MAX_DRILL)
+			return true;
+		drill_for(&u->drill[u->ndrill++], (enum dim)e->dim, &e->key);
+		u->alerts = false;
+		fx->filter = true;
+		return true;
+	}
+	}
+	return false;
+}
+
 void ui_key(struct ui_state *u, int key, const struct snap *sn, struct ui_effect *fx)
 {
 	memset(fx, 0, sizeof *fx);
@@ -209,6 +238,8 @@ void ui_key(struct ui_state *u, int key, const struct snap *sn, struct ui_effect
 		return;
 	}
 	u->status[0] = '\0';
+	if (u->alerts && alerts_key(u, key, sn, fx))
+		return;
 	int page = u->rows_shown > 1 ? u->rows_shown - 1 : 1;
 	switch (key) {
 	case 'q': case UK_F10: u->quit = true; break;
@@ -280,6 +311,7 @@ void ui_key(struct ui_state *u, int key, const struct snap *sn, struct ui_effect
 	case 'b': u->byte_rates = !u->byte_rates; break;
 	case 'n': u->numeric = !u->numeric; break;
 	case 'e': fx->export_csv = true; break;
+	case 'a': u->alerts = true; u->alert_sel = 0; break;
 	case 'E': fx->export_json = true; break;
 	}
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
 #include "fmt.h"
 #include "theme.h"
 #include "view.h"
@@ -99,6 +100,8 @@ static void header(struct canvas *c, const struct snap *sn, const struct ui_stat
 	x += counter(c, x, 2, w - x, "evicted", evicted);
 	x += counter(c, x, 2, w - x, "late", sn->late);
 	x += counter(c, x, 2, w - x, "kernel-drops", sn->src.kernel_drops);
+	if (sn->alerts_on)
+		x += counter(c, x, 2, w - x, "alerts", sn->nactive);
 	if (sn->src.not_allowed)
 		counter(c, x, 2, w - x, "not-allowed", sn->src.not_allowed);
 
@@ -186,6 +189,7 @@ static const char *const help_lines[] = {
 	"  b                          rates in bits/s or bytes/s",
 	"  n                          numeric ports and protocols",
 	"  e E                        export the view to a CSV / JSON file",
+	"  a                          alerts, newest first (Enter drills into one)",
 	"  ? h F1                     this help (any key closes it)",
 	"  q F10                      quit",
 	"",
@@ -223,6 +227,40 @@ static void help(struct canvas *c, const struct snap *sn)
 	}
 }
 
+/* The alert list, newest first, in place of the panes. */
+static void alert_list(struct canvas *c, int top, int bottom, const struct snap *sn, const struct ui_state *u)
+{
+	char t[32], key[64], line[256];
+	canvas_fill(c, 0, top, c->w, ROLE_TITLE_ACTIVE, ' ');
+	canvas_textf(c, 0, top, c->w, ROLE_TITLE_ACTIVE, " Alerts: %zu active, newest first (a or Esc closes, Enter drills down)",
+		     sn->nactive);
+	canvas_fill(c, 0, top + 1, c->w, ROLE_COLUMN, ' ');
+	canvas_text(c, 1, top + 1, c->w - 1, ROLE_COLUMN,
+		    "time                  event  kind              dimension  key                        observed   baseline");
+	if (!sn->alerts_on) {
+		canvas_text(c, 1, top + 2, c->w - 2, ROLE_DIM, "alerts are off (--no-alerts)");
+		return;
+	}
+	if (!sn->nhistory)
+		canvas_text(c, 1, top + 2, c->w - 2, ROLE_DIM, "no alerts so far");
+	for (size_t i = 0; i < sn->nhistory && top + 2 + (int)i < bottom; i++) {
+		const struct alert_event *e = &sn->history[i];
+		bool active = false;
+		for (size_t k = 0; k < sn->nactive; k++)
+			if (sn->active[k].id == e->id)
+				active = !e->end;
+		alert_key_text(e, key, sizeof key);
+		snprintf(line, sizeof line, "%-21s %-6s %-17s %-10s %-24s %10.0f %10.0f %s",
+			 fmt_time(e->end ? e->end_ms : e->start_ms, t, sizeof t), e->end ? "end" : "start",
+			 alert_kind_name(e->kind), e->dim < 0 ? "total" : dim_name((enum dim)e->dim), key,
+			 e->observed, e->baseline, e->metric);
+		int y = top + 2 + (int)i;
+		uint8_t role = (int)i == u->alert_sel ? ROLE_SELECTED : active ? ROLE_ALERT : ROLE_ROW;
+		canvas_fill(c, 0, y, c->w, role, ' ');
+		canvas_text(c, 1, y, c->w - 1, role, line);
+	}
+}
+
 void view_draw(struct canvas *c, const struct snap *sn, struct ui_state *u, const struct services *svc)
 {
 	canvas_clear(c, ROLE_NORMAL);
@@ -240,12 +278,14 @@ void view_draw(struct canvas *c, const struct snap *sn, struct ui_state *u, cons
 	int first = u->active / visible * visible;
 	int ph = area / rows;
 	u->rows_shown = ph - 3 > 1 ? ph - 3 : 1;
-	for (int i = 0; i < visible && first + i < UI_PANES; i++) {
+	for (int i = 0; i < visible && first + i < UI_PANES && !u->alerts; i++) {
 		int col = i % cols, row = i / cols;
 		int px = col * c->w / cols, pw = (col + 1) * c->w / cols - px;
 		int py = top + row * ph;
 		view_pane(c, px, py, pw - (col < cols - 1), ph - 1, sn, u, first + i, svc);
 	}
+	if (u->alerts)
+		alert_list(c, top, bottom, sn, u);
 	detail(c, bottom, sn, u, svc);
 	if (u->help)
 		help(c, sn);
