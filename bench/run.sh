@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # bench/run.sh - nftop against nfdump on the same flows, and the cost of
-# GeoIP enrichment. Generates its inputs (never downloads), runs each side
+# GeoIP enrichment and of spike alerts. Generates its inputs (never downloads), runs each side
 # alternately several times, prints medians and ratios. No timing is
 # asserted: the numbers are for people (doc/PERFORMANCE.md says how to read
 # them).
@@ -76,7 +76,7 @@ if [ -z "$country" ]; then
 fi
 echo "== GeoIP: nftop with $country and $asn vs without, $ROUNDS rounds each"
 python3 bench/measure.py "$ROUNDS" \
-	"plain=$NFTOP --no-config -b -q -r $cap -o json --geoip-dir /nonexistent" \
+	"plain=$NFTOP --no-config -b -q -r $cap -o json --geoip-dir /nonexistent 2>/dev/null" \
 	"geoip=$NFTOP --no-config -b -q -r $cap -o json --geoip-country $country --geoip-asn $asn" \
 	>"$OUT/geo.json"
 python3 - "$OUT/geo.json" <<'PY'
@@ -84,4 +84,16 @@ import json, sys
 r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
 print("   without %.3f s, with %.3f s: throughput with databases = %.0f%% of without" %
       (r["plain"]["median_s"], r["geoip"]["median_s"], 100 * r["plain"]["median_s"] / r["geoip"]["median_s"]))
+PY
+
+echo "== alerts: nftop with the spike detector vs --no-alerts, $ROUNDS rounds each"
+python3 bench/measure.py "$ROUNDS" \
+	"off=$NFTOP --no-config -b -q -r $cap -o json --no-alerts" \
+	"on=$NFTOP --no-config -b -q -r $cap -o json" \
+	>"$OUT/alerts.json"
+python3 - "$OUT/alerts.json" <<'PY'
+import json, sys
+r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
+print("   off %.3f s, on %.3f s: throughput with alerts = %.0f%% of without" %
+      (r["off"]["median_s"], r["on"]["median_s"], 100 * r["off"]["median_s"] / r["on"]["median_s"]))
 PY

@@ -36,6 +36,7 @@ struct conf {
 	size_t nalerts;
 	char *alert_log, *alert_exec;
 	bool no_alerts, bell;
+	uint32_t alert_warmup;		/* ticks before a series may alert; 0: the default */
 	size_t max_keys;
 	size_t history;			/* flows kept to rebuild the screen's views */
 	char *filter;			/* -f expression, NULL for none */

@@ -33,6 +33,8 @@ struct alerting *alerting_open(const struct conf *c, char **cause)
 		return NULL;
 	struct alert_opts o;
 	alert_opts_default(&o);
+	if (c->alert_warmup)
+		o.warmup = c->alert_warmup;
 	struct alerting *al = xcalloc(1, sizeof *al);
 	al->a = alert_new(&o);
 	for (size_t i = 0; i < c->nalerts; i++) {
@@ -118,6 +120,13 @@ void alerting_close(struct alerting *al)
 {
 	if (!al)
 		return;
+	/* A program still running gets two seconds to finish its event. */
+	for (int i = 0; al->child && i < 20; i++) {
+		if (waitpid(al->child, NULL, WNOHANG) == al->child)
+			al->child = 0;
+		else
+			usleep(100000);
+	}
 	if (al->child) {
 		kill(al->child, SIGTERM);
 		waitpid(al->child, NULL, 0);

@@ -232,6 +232,17 @@ static int set_alert_exec(struct conf *c, const char *v, char **cause)
 	return CONF_OK;
 }
 
+static int set_alert_warmup(struct conf *c, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, 86400, &n) || n == 0) {
+		*cause = err_fmt("alert-warmup must be a number of seconds from 1 to 86400, not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->alert_warmup = (uint32_t)n;
+	return CONF_OK;
+}
+
 FLAG_SETTER(set_no_alerts, no_alerts)
 FLAG_SETTER(set_bell, bell)
 
@@ -331,7 +342,7 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 }
 
 enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
-       O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_ALERT, O_ALERT_LOG, O_ALERT_EXEC, O_NO_ALERTS, O_BELL, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
+       O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_ALERT, O_ALERT_LOG, O_ALERT_EXEC, O_NO_ALERTS, O_BELL, O_ALERT_WARMUP, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
@@ -358,6 +369,7 @@ static const struct opt opts[] = {
 	{ "alert", O_ALERT, "SPEC", set_alert, false, "a threshold, e.g. 'dst_ip pps>100000' or 'dst_ip 10.0.0.0/8 bps>1g'; repeatable" },
 	{ "alert-log", O_ALERT_LOG, "FILE", set_alert_log, false, "append one JSON object per alert start and end" },
 	{ "alert-exec", O_ALERT_EXEC, "PROGRAM", set_alert_exec, false, "run PROGRAM (absolute path, no shell) with each alert event" },
+	{ "alert-warmup", O_ALERT_WARMUP, "SECONDS", set_alert_warmup, false, "seconds a series is watched before it may alert (default 30)" },
 	{ "no-alerts", O_NO_ALERTS, NULL, set_no_alerts, false, "no spike detection or thresholds" },
 	{ "bell", O_BELL, NULL, set_bell, false, "screen: ring the terminal bell when an alert starts" },
 	{ "history", O_HISTORY, "FLOWS", set_history, false, "screen: recent flows kept to rebuild views on a new filter or window (default 500000)" },

@@ -57,6 +57,18 @@ t "text output lists the alerts" grep -q "^alerts (" "$tmp/out.txt"
 "$NFTOP" --no-config -b -q -r "$tmp/burst.pcap" --alert 'dst_port bps>>5' >/dev/null 2>"$tmp/err"
 t "a bad threshold exits 2 ..." [ $? -eq 2 ]
 t "  ... naming it and the column" grep -q "alert 'dst_port bps>>5': column" "$tmp/err"
+# --alert-exec: the program gets the event as arguments, no shell between.
+cat >"$tmp/hook" <<HOOK
+#!/bin/sh
+echo "\$*" >>"$tmp/hook.out"
+HOOK
+chmod +x "$tmp/hook"
+"$NFTOP" --no-config -b -q -r "$tmp/burst.pcap" --alert-exec "$tmp/hook" -o json >/dev/null
+sleep 0.5
+# One program at a time: the first event of the burst runs, the ones meanwhile are not.
+t "--alert-exec runs the program with the event" grep -q "^start new_heavy_hitter dst_ip 198.51.100.20 bps " "$tmp/hook.out"
+"$NFTOP" --no-config -b -q -r "$tmp/burst.pcap" --alert-exec hook >/dev/null 2>"$tmp/err"
+t "--alert-exec needs an absolute path" grep -q "absolute path" "$tmp/err"
 "$NFTOP" --no-config -b -q -r "$tmp/burst.pcap" --no-alerts -o json >"$tmp/none.json"
 t "--no-alerts: no events" grep -q '"alerts":\[\]' "$tmp/none.json"
 [ "$fails" -eq 0 ]
