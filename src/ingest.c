@@ -183,6 +183,30 @@ static void end(struct ingest *in)
 	in->cur = NULL;
 }
 
+/* The hook every 64 items, so commands and snapshots keep flowing. */
+static void poll_hook(struct ingest *in, unsigned *n)
+{
+	if (in->hook && (++*n & 63) == 0)
+		in->hook(in->hook_arg, in);
+}
+
+/* After a read: true to go on with what was read; false at the end (rc
+ * becomes ERR_OK) or on an error, which is logged and counted. */
+static bool read_ok(struct ingest *in, int *rc, char *cause)
+{
+	if (*rc == SOURCE_END) {
+		*rc = ERR_OK;
+		return false;
+	}
+	if (*rc < 0) {
+		log_msg(LOG_ERROR, "%s", cause);
+		free(cause);
+		in->errors++;
+		return false;
+	}
+	return true;
+}
+
 /* The IP packet in a frame, by link type; false for anything else. */
 static bool frame_ip(int dlt, const struct frame *fr, struct flow *pkt, uint32_t *ip_len)
 {
@@ -224,19 +248,10 @@ static int meter_capture(struct ingest *in, const char *path)
 	unsigned n = 0;
 	ingest_repace(in);
 	while (!(in->stop && *in->stop)) {
-		if (in->hook && (++n & 63) == 0)
-			in->hook(in->hook_arg, in);
+		poll_hook(in, &n);
 		rc = capfile_next(cf, &fr, &cause);
-		if (rc == SOURCE_END) {
-			rc = ERR_OK;
+		if (!read_ok(in, &rc, cause))
 			break;
-		}
-		if (rc < 0) {
-			log_msg(LOG_ERROR, "%s", cause);
-			free(cause);
-			in->errors++;
-			break;
-		}
 		in->done.bytes_done = capfile_offset(cf);
 		struct flow pkt;
 		uint32_t ip_len = 0;
@@ -283,19 +298,10 @@ int ingest_replay(struct ingest *in, const char *path)
 	struct datagram dg;
 	ingest_repace(in);
 	while (!(in->stop && *in->stop)) {
-		if (in->hook && (++n & 63) == 0)
-			in->hook(in->hook_arg, in);
+		poll_hook(in, &n);
 		rc = source_next(s, &dg, -1, &cause);
-		if (rc == SOURCE_END) {
-			rc = ERR_OK;
+		if (!read_ok(in, &rc, cause))
 			break;
-		}
-		if (rc < 0) {
-			log_msg(LOG_ERROR, "%s", cause);
-			free(cause);
-			in->errors++;
-			break;
-		}
 		interval_ticks(in, dg.recv_ms);
 		pace(in, dg.recv_ms);
 		in->input_ms = dg.recv_ms;
