@@ -13,20 +13,13 @@ static int tap_n, tap_failed;
 #define is_u64(got, want, ...) tap_is_u64((uint64_t)(got), (uint64_t)(want), __FILE__, __LINE__, __VA_ARGS__)
 #define is_str(got, want, ...) tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 
-static void tap_name(const char *fmt, va_list ap)
+/* Prints one result line; returns c. The caller adds its own diagnostics. */
+static __attribute__((unused)) int tap_line(int c, const char *f, int l, const char *fmt, va_list ap)
 {
-	vprintf(fmt, ap);
-	putchar('\n');
-}
-
-static __attribute__((unused, format(printf, 4, 5))) int tap_ok(int c, const char *f, int l, const char *fmt, ...)
-{
-	va_list ap;
 	tap_n++;
 	printf("%sok %d - ", c ? "" : "not ", tap_n);
-	va_start(ap, fmt);
-	tap_name(fmt, ap);
-	va_end(ap);
+	vprintf(fmt, ap);
+	putchar('\n');
 	if (!c) {
 		tap_failed++;
 		printf("#   failed at %s:%d\n", f, l);
@@ -34,37 +27,38 @@ static __attribute__((unused, format(printf, 4, 5))) int tap_ok(int c, const cha
 	return c;
 }
 
-static __attribute__((unused, format(printf, 5, 6))) int tap_is_u64(uint64_t got, uint64_t want, const char *f, int l,
-							     const char *fmt, ...)
+static __attribute__((unused, format(printf, 4, 5))) int tap_ok(int c, const char *f, int l, const char *fmt, ...)
 {
 	va_list ap;
-	int c = got == want;
-	tap_n++;
-	printf("%sok %d - ", c ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	tap_name(fmt, ap);
+	tap_line(c, f, l, fmt, ap);
 	va_end(ap);
-	if (!c) {
-		tap_failed++;
-		printf("#   failed at %s:%d: got %" PRIu64 ", want %" PRIu64 "\n", f, l, got, want);
-	}
 	return c;
 }
 
-static __attribute__((unused, format(printf, 5, 6))) int tap_is_str(const char *got, const char *want, const char *f,
-							     int l, const char *fmt, ...)
+static __attribute__((unused, format(printf, 5, 6))) int tap_is_u64(uint64_t got, uint64_t want, const char *f,
+								     int l, const char *fmt, ...)
+{
+	va_list ap;
+	int c = got == want;
+	va_start(ap, fmt);
+	tap_line(c, f, l, fmt, ap);
+	va_end(ap);
+	if (!c)
+		printf("#   got %" PRIu64 ", want %" PRIu64 "\n", got, want);
+	return c;
+}
+
+static __attribute__((unused, format(printf, 5, 6))) int tap_is_str(const char *got, const char *want,
+								     const char *f, int l, const char *fmt, ...)
 {
 	va_list ap;
 	int c = got && want && !strcmp(got, want);
-	tap_n++;
-	printf("%sok %d - ", c ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	tap_name(fmt, ap);
+	tap_line(c, f, l, fmt, ap);
 	va_end(ap);
-	if (!c) {
-		tap_failed++;
-		printf("#   failed at %s:%d: got '%s', want '%s'\n", f, l, got ? got : "(null)", want ? want : "(null)");
-	}
+	if (!c)
+		printf("#   got '%s', want '%s'\n", got ? got : "(null)", want ? want : "(null)");
 	return c;
 }
 

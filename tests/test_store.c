@@ -57,7 +57,7 @@ static void test_window_parse(void)
 
 static void test_whole(void)
 {
-	struct store_opts o = { 0, 1000 };
+	struct store_opts o = { 0, 1000, 24, 48 };
 	struct store *s = store_new(&o);
 	uint64_t t = 1767323045000ULL;
 	struct flow f1 = mk("10.0.0.1", "192.0.2.10", 443, 6, 1000, 10, t);
@@ -95,7 +95,7 @@ static void test_whole(void)
 
 static void test_sliding(void)
 {
-	struct store_opts o = { 10, 1000 };
+	struct store_opts o = { 10, 1000, 24, 48 };
 	struct store *s = store_new(&o);
 	uint64_t t = 1767323040000ULL;	/* a multiple of 10 s */
 	for (int i = 0; i < 20; i++) {
@@ -131,7 +131,7 @@ static void test_sliding(void)
 
 static void test_evict(void)
 {
-	struct store_opts o = { 0, 100 };
+	struct store_opts o = { 0, 100, 24, 48 };
 	struct store *s = store_new(&o);
 	char ip[32];
 	uint64_t total = 0;
