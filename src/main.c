@@ -173,9 +173,18 @@ int main(int argc, char **argv)
 		}
 	}
 
+	struct alerting *al = alerting_open(&c, &cause);
+	if (cause) {
+		fprintf(stderr, "nftop: %s\n", cause);
+		free(cause);
+		filter_free(flt);
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
 	struct geo *geo = enrich_open(&c, true);
 	if (!geo) {
 		fprintf(stderr, "nftop: --strict: a named GeoIP database cannot be read\n");
+		alerting_close(al);
 		filter_free(flt);
 		conf_free(&c);
 		return EXIT_INPUT;
@@ -186,15 +195,6 @@ int main(int argc, char **argv)
 	struct decoder *dec = decoder_new(&dopts);
 	struct store_opts sopts = { c.window_s, c.max_keys, c.prefix4, c.prefix6 };
 	struct store *store = store_new(&sopts);
-	struct alerting *al = alerting_open(&c, &cause);
-	if (cause) {
-		fprintf(stderr, "nftop: %s\n", cause);
-		free(cause);
-		geo_free(geo);
-		filter_free(flt);
-		conf_free(&c);
-		return EXIT_USAGE;
-	}
 	struct printer pr = { &c, geo, al, true };
 	struct ingest in;
 	ingest_init(&in, &c, dec, store, c.interval_s ? print_snapshot : NULL, &pr, &stop_flag);
