@@ -74,26 +74,23 @@ if [ -z "$country" ]; then
 	country=tests/data/geoip/GeoLite2-Country-Test.mmdb
 	[ -f ../shared/testdata/geoip/iptoasn-country.mmdb ] && country=../shared/testdata/geoip/iptoasn-country.mmdb
 fi
-echo "== GeoIP: nftop with $country and $asn vs without, $ROUNDS rounds each"
-python3 bench/measure.py "$ROUNDS" \
-	"plain=$NFTOP --no-config -b -q -r $cap -o json --geoip-dir /nonexistent 2>/dev/null" \
-	"geoip=$NFTOP --no-config -b -q -r $cap -o json --geoip-country $country --geoip-asn $asn" \
-	>"$OUT/geo.json"
-python3 - "$OUT/geo.json" <<'PY'
+# cost FEATURE FILE CMD_WITHOUT CMD_WITH: medians of both and the throughput
+# with the feature as a share of the throughput without it.
+cost() {
+	python3 bench/measure.py "$ROUNDS" "without=$3" "with=$4" >"$OUT/$2.json"
+	python3 - "$OUT/$2.json" "$1" <<'PY'
 import json, sys
 r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
-print("   without %.3f s, with %.3f s: throughput with databases = %.0f%% of without" %
-      (r["plain"]["median_s"], r["geoip"]["median_s"], 100 * r["plain"]["median_s"] / r["geoip"]["median_s"]))
+print("   without %.3f s, with %.3f s: throughput with %s = %.0f%% of without" %
+      (r["without"]["median_s"], r["with"]["median_s"], sys.argv[2],
+       100 * r["without"]["median_s"] / r["with"]["median_s"]))
 PY
+}
+
+echo "== GeoIP: nftop with $country and $asn vs without, $ROUNDS rounds each"
+cost databases geo "$NFTOP --no-config -b -q -r $cap -o json --geoip-dir /nonexistent 2>/dev/null" \
+	"$NFTOP --no-config -b -q -r $cap -o json --geoip-country $country --geoip-asn $asn"
 
 echo "== alerts: nftop with the spike detector vs --no-alerts, $ROUNDS rounds each"
-python3 bench/measure.py "$ROUNDS" \
-	"off=$NFTOP --no-config -b -q -r $cap -o json --no-alerts" \
-	"on=$NFTOP --no-config -b -q -r $cap -o json" \
-	>"$OUT/alerts.json"
-python3 - "$OUT/alerts.json" <<'PY'
-import json, sys
-r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
-print("   off %.3f s, on %.3f s: throughput with alerts = %.0f%% of without" %
-      (r["off"]["median_s"], r["on"]["median_s"], 100 * r["off"]["median_s"] / r["on"]["median_s"]))
-PY
+cost alerts alerts "$NFTOP --no-config -b -q -r $cap -o json --no-alerts" \
+	"$NFTOP --no-config -b -q -r $cap -o json"

@@ -10,10 +10,7 @@ static volatile uint64_t sink;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size ? size : 1);
-	if (!text)
-		abort();
-	memcpy(text, data, size);
+	char *text = fuzz_copy(data, size);
 	struct conf c;
 	conf_defaults(&c);
 	char *cause = NULL;

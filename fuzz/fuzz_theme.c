@@ -10,11 +10,7 @@ static volatile uint64_t sink;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* An exact-size copy: the parser takes a length, not a terminated string. */
-	char *text = malloc(size ? size : 1);
-	if (!text)
-		abort();
-	memcpy(text, data, size);
+	char *text = fuzz_copy(data, size);
 	struct theme t;
 	theme_default(&t);
 	char *cause = NULL;

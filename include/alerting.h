@@ -18,8 +18,10 @@ struct alerting;
  * a cause when alerts are off (--no-alerts). */
 struct alerting *alerting_open(const struct conf *c, char **cause);
 void alerting_close(struct alerting *al);
+/* A flow at its receive time (moving the detector to that second first). */
 void alerting_flow(struct alerting *al, const struct flow *f);
-/* Input time moved on: closes ticks, logs and runs what they produced. */
+/* Input time moved on: closes the ticks before it, logs and runs what they
+ * produced. Cheap to call often: it acts once per second of input time. */
 void alerting_tick(struct alerting *al, uint64_t input_ms);
 /* Copies the active alerts and the history into the snapshot. */
 void alerting_snap(const struct alerting *al, struct snap *sn);

@@ -24,6 +24,7 @@ struct alerting {
 	uint64_t child_started;
 	uint64_t exec_skipped;
 	uint64_t started;
+	uint64_t sec;			/* input second the detector was last moved to */
 };
 
 struct alerting *alerting_open(const struct conf *c, char **cause)
@@ -139,14 +140,18 @@ void alerting_close(struct alerting *al)
 
 void alerting_flow(struct alerting *al, const struct flow *f)
 {
-	if (al)
-		alert_add(al->a, f);
+	if (!al)
+		return;
+	alerting_tick(al, f->recv_ms);
+	alert_add(al->a, f);
 }
 
 void alerting_tick(struct alerting *al, uint64_t input_ms)
 {
-	if (!al)
+	/* Ticks are whole seconds: nothing to do until input time reaches the next. */
+	if (!al || input_ms / 1000 <= al->sec)
 		return;
+	al->sec = input_ms / 1000;
 	reap(al);
 	alert_advance(al->a, input_ms);
 	struct alert_event ev[32];

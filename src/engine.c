@@ -39,7 +39,6 @@ struct engine {
 	struct decoder *dec;
 	struct geo *geo;
 	struct alerting *al;
-	uint64_t al_sec;		/* input second the detector was last moved to */
 	struct store *all, *view;	/* view: NULL when no filter */
 	struct filter *filter;
 	struct flowring *ring;
@@ -96,13 +95,7 @@ static void engine_sink(void *arg, const struct flow *f0)
 	if (e->view)
 		view_sink(e, &f);
 	spark_add(e, f.recv_ms, f.bytes);
-	if (e->al) {
-		if (f.recv_ms / 1000 > e->al_sec) {
-			e->al_sec = f.recv_ms / 1000;
-			alerting_tick(e->al, f.recv_ms);
-		}
-		alerting_flow(e->al, &f);
-	}
+	alerting_flow(e->al, &f);
 }
 
 static struct store *new_store(const struct engine *e)
@@ -224,10 +217,8 @@ static void hook(void *arg, struct ingest *in)
 	if (e->view)
 		store_advance(e->view, in->input_ms);
 	/* Live, quiet seconds still close alert ticks. */
-	if (e->al && e->c->nread == 0 && in->input_ms / 1000 > e->al_sec) {
-		e->al_sec = in->input_ms / 1000;
+	if (e->c->nread == 0)
 		alerting_tick(e->al, in->input_ms);
-	}
 	if (changed || ingest_mono_ms() - e->last_pub >= PUBLISH_MS)
 		publish(e);
 }

@@ -60,7 +60,6 @@ struct batch_sink {
 	const struct filter *f;
 	struct store *store;
 	struct alerting *al;
-	uint64_t sec;			/* input second the detector was last moved to */
 };
 
 static void batch_sink(void *arg, const struct flow *f0)
@@ -71,13 +70,7 @@ static void batch_sink(void *arg, const struct flow *f0)
 	if (!filter_match(bs->f, &f))
 		return;
 	store_add(bs->store, &f);
-	if (bs->al) {
-		if (f.recv_ms / 1000 > bs->sec) {
-			bs->sec = f.recv_ms / 1000;
-			alerting_tick(bs->al, f.recv_ms);
-		}
-		alerting_flow(bs->al, &f);
-	}
+	alerting_flow(bs->al, &f);
 }
 
 /* A crash restores the terminal before the core dump. */
@@ -198,7 +191,7 @@ int main(int argc, char **argv)
 	struct printer pr = { &c, geo, al, true };
 	struct ingest in;
 	ingest_init(&in, &c, dec, store, c.interval_s ? print_snapshot : NULL, &pr, &stop_flag);
-	struct batch_sink bs = { geo, flt, store, al, 0 };
+	struct batch_sink bs = { geo, flt, store, al };
 	in.sink = batch_sink;
 	in.sink_arg = &bs;
 
