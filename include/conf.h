@@ -11,7 +11,7 @@
 #include "batch.h"
 #include "store.h"
 
-enum format_in { FORMAT_IN_AUTO, FORMAT_IN_EXPORTS, FORMAT_IN_PACKETS };
+enum format_in { FORMAT_IN_AUTO, FORMAT_IN_EXPORTS, FORMAT_IN_PACKETS, FORMAT_IN_NFCAPD, FORMAT_IN_JSON };
 
 struct conf {
 	char **read;			/* -r files, in order */

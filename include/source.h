@@ -24,6 +24,7 @@ struct source_stats {
 	uint64_t kernel_drops;		/* receive-queue overflows the OS reported */
 	uint64_t not_allowed;		/* from sources --allow-exporter leaves out */
 	uint64_t recv_errors;
+	uint64_t bad_records;		/* flow-file records skipped (bad JSON lines, nfcapd records) */
 	uint64_t bytes_done, bytes_total;	/* replay progress; 0 total when unknown */
 	struct pkt_stats pkt;		/* replay: frames that were not export datagrams */
 };

@@ -175,10 +175,12 @@ static void print_json(FILE *o, const struct snap *sn)
 		",\"truncated\":%" PRIu64 ",\"fragments\":%" PRIu64 ",\"reassembled\":%" PRIu64
 		",\"fragments_dropped\":%" PRIu64 ",\"kernel_drops\":%" PRIu64
 		",\"unknown_version\":%" PRIu64 ",\"exporters_rejected\":%" PRIu64
-		",\"late\":%" PRIu64 ",\"not_allowed\":%" PRIu64 "}",
+		",\"late\":%" PRIu64 ",\"not_allowed\":%" PRIu64
+		",\"bad_records\":%" PRIu64 "}",
 		s->datagrams, s->not_export, s->other_port, s->pkt.not_ip, s->pkt.not_udp,
 		s->pkt.truncated, s->pkt.fragments, s->pkt.reassembled, s->pkt.frag_dropped,
-		s->kernel_drops, sn->dec.unknown_version, sn->dec.exporters_rejected, sn->late, s->not_allowed);
+		s->kernel_drops, sn->dec.unknown_version, sn->dec.exporters_rejected, sn->late, s->not_allowed,
+		s->bad_records);
 	/* Alert events kept, newest first, as the alert log writes them. */
 	fputs(",\"alerts\":[", o);
 	for (size_t i = 0; i < sn->nhistory; i++) {

@@ -156,8 +156,12 @@ static int set_format_in(struct conf *c, const char *v, char **cause)
 		c->format_in = FORMAT_IN_EXPORTS;
 	else if (!strcmp(v, "pcap-packets") || !strcmp(v, "packets"))
 		c->format_in = FORMAT_IN_PACKETS;
+	else if (!strcmp(v, "nfcapd"))
+		c->format_in = FORMAT_IN_NFCAPD;
+	else if (!strcmp(v, "json") || !strcmp(v, "goflow2"))
+		c->format_in = FORMAT_IN_JSON;
 	else {
-		*cause = err_fmt("format-in must be auto, pcap-export or pcap-packets, not '%s'", v);
+		*cause = err_fmt("format-in must be auto, pcap-export, pcap-packets, nfcapd or json, not '%s'", v);
 		return CONF_ERROR;
 	}
 	return CONF_OK;
@@ -356,7 +360,7 @@ static const struct opt opts[] = {
 	{ "interval", O_INTERVAL, "DUR", set_interval, false, "batch: print every DUR of input time (window defaults to DUR)" },
 	{ "duration", O_DURATION, "DUR", set_duration, false, "batch with --listen: stop after DUR" },
 	{ "speed", O_SPEED, "X", set_speed, false, "replay speed: 0 as fast as possible (batch default), 1 real time (screen default), N times faster" },
-	{ "format-in", O_FORMAT_IN, "KIND", set_format_in, false, "what -r files hold: auto (default), pcap-export, or pcap-packets (traffic metered into flows)" },
+	{ "format-in", O_FORMAT_IN, "KIND", set_format_in, false, "what -r files hold: auto (default: judged by their first bytes), pcap-export, pcap-packets (traffic metered into flows), nfcapd, or json (goflow2 JSON lines)" },
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "capfile.h"
+#include "flowfile.h"
 #include "hdr.h"
 #include "log.h"
 #include "meter.h"
@@ -246,13 +247,14 @@ static int meter_capture(struct ingest *in, const char *path)
 	struct meter *m = meter_new(&mo);
 	struct frame fr;
 	unsigned n = 0;
+	uint64_t base = in->done.bytes_done;	/* progress of the files before */
 	ingest_repace(in);
 	while (!(in->stop && *in->stop)) {
 		poll_hook(in, &n);
 		rc = capfile_next(cf, &fr, &cause);
 		if (!read_ok(in, &rc, cause))
 			break;
-		in->done.bytes_done = capfile_offset(cf);
+		in->done.bytes_done = base + capfile_offset(cf);
 		struct flow pkt;
 		uint32_t ip_len = 0;
 		memset(&pkt, 0, sizeof pkt);
@@ -271,15 +273,79 @@ static int meter_capture(struct ingest *in, const char *path)
 	meter_stats(m, &ms);
 	in->metered_packets += ms.packets;
 	meter_free(m);
+	in->done.bytes_done = base + capfile_size(cf);
 	in->done.bytes_total += capfile_size(cf);
 	capfile_close(cf);
+	return rc < 0 ? rc : ERR_OK;
+}
+
+/* A file of flow records (nfcapd, JSON lines): each flow straight to the sink. */
+static int replay_flowfile(struct ingest *in, const char *path, enum input_kind kind)
+{
+	struct flowfile *ff;
+	char *cause = NULL;
+	int rc = flowfile_open(path, kind, &ff, &cause);
+	if (rc < 0) {
+		log_msg(LOG_ERROR, "%s", cause);
+		free(cause);
+		in->errors++;
+		return rc;
+	}
+	snprintf(in->cur_name, sizeof in->cur_name, "%s", path);
+	unsigned n = 0;
+	struct flow f;
+	uint64_t base = in->done.bytes_done;	/* progress of the files before */
+	ingest_repace(in);
+	while (!(in->stop && *in->stop)) {
+		poll_hook(in, &n);
+		rc = flowfile_next(ff, &f, &cause);
+		if (rc == FLOWFILE_END)
+			break;
+		if (rc == FLOWFILE_BAD) {
+			log_msg(LOG_WARN, "%s", cause);
+			free(cause);
+			continue;
+		}
+		if (rc < 0) {
+			log_msg(LOG_ERROR, "%s", cause);
+			free(cause);
+			in->errors++;
+			break;
+		}
+		uint64_t t = f.recv_ms ? f.recv_ms : f.last_ms;
+		if (t) {
+			interval_ticks(in, t);
+			pace(in, t);
+			if (t > in->input_ms)
+				in->input_ms = t;
+		}
+		on_flow(in, &f);
+		if ((n & 0x3ff) == 0) {
+			struct flowfile_stats fs;
+			flowfile_stats(ff, &fs);
+			in->done.bytes_done = base + fs.bytes_done;
+		}
+	}
+	struct flowfile_stats fs;
+	flowfile_stats(ff, &fs);
+	in->done.bad_records += fs.bad;
+	in->done.bytes_done = base + fs.bytes_done;
+	in->done.bytes_total += fs.bytes_total;
+	flowfile_close(ff);
 	return rc < 0 ? rc : ERR_OK;
 }
 
 int ingest_replay(struct ingest *in, const char *path)
 {
 	enum capfile_kind kind = CAPFILE_EXPORTS;
+	enum input_kind ik = INPUT_PCAP;
 	char *why = NULL;
+	if (in->c->format_in == FORMAT_IN_NFCAPD || in->c->format_in == FORMAT_IN_JSON)
+		return replay_flowfile(in, path, in->c->format_in == FORMAT_IN_NFCAPD ? INPUT_NFCAPD : INPUT_JSON);
+	if (in->c->format_in == FORMAT_IN_AUTO && flowfile_detect(path, &ik, &why) == ERR_OK && ik != INPUT_PCAP)
+		return replay_flowfile(in, path, ik);
+	free(why);
+	why = NULL;
 	if (in->c->format_in == FORMAT_IN_PACKETS ||
 	    (in->c->format_in == FORMAT_IN_AUTO && capfile_kind(path, &kind, &why) == ERR_OK &&
 	     kind == CAPFILE_PACKETS))

@@ -30,6 +30,7 @@ void source_stats_add(struct source_stats *a, const struct source_stats *b)
 	a->other_port += b->other_port;
 	a->kernel_drops += b->kernel_drops;
 	a->recv_errors += b->recv_errors;
+	a->bad_records += b->bad_records;
 	a->bytes_done += b->bytes_done;
 	a->bytes_total += b->bytes_total;
 	a->pkt.frames += b->pkt.frames;

@@ -103,7 +103,9 @@ static void header(struct canvas *c, const struct snap *sn, const struct ui_stat
 	if (sn->alerts_on)
 		x += counter(c, x, 2, w - x, "alerts", sn->nactive);
 	if (sn->src.not_allowed)
-		counter(c, x, 2, w - x, "not-allowed", sn->src.not_allowed);
+		x += counter(c, x, 2, w - x, "not-allowed", sn->src.not_allowed);
+	if (sn->src.bad_records)
+		counter(c, x, 2, w - x, "bad-records", sn->src.bad_records);
 
 	/* Line 4: what the panes are narrowed to. */
 	x = canvas_text(c, 0, 3, w, ROLE_BREADCRUMB, "view: ");
