@@ -3,36 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Keys are 20 fixed bytes: a multiply-xor mix over them costs a fraction of
- * uthash's default byte-at-a-time Jenkins hash. */
-static inline unsigned store_hash(const void *k)
-{
-	uint64_t a, b;
-	uint32_t c;
-	memcpy(&a, k, 8);
-	memcpy(&b, (const char *)k + 8, 8);
-	memcpy(&c, (const char *)k + 16, 4);
-	uint64_t h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
-	h ^= (b + (h >> 29)) * 0x94d049bb133111ebULL;
-	h ^= (c + (h >> 31)) * 0x9e3779b97f4a7c15ULL;
-	return (unsigned)(h ^ h >> 32);
-}
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = store_hash(keyptr))
-#include <uthash.h>
-
+#include "ktab.h"
 #include "store.h"
 #include "window.h"
 #include "xmem.h"
 
-struct entry {
-	UT_hash_handle hh;
-	struct store_key key;
-	struct counters c;
-};
-
 struct table {
-	struct entry *head;
-	size_t n;
+	struct ktab k;
 	uint64_t evicted;
 	struct counters other;		/* evicted keys' share, kept so totals never lie */
 };
@@ -44,18 +21,8 @@ struct bucket {
 	struct table t[DIM_COUNT];
 };
 
-/* Entries come from slabs and go back to a free list: no malloc per key. */
-#define SLAB_ENTRIES 4096
-
-struct slab {
-	struct slab *next;
-	struct entry e[SLAB_ENTRIES];
-};
-
 struct store {
 	struct store_opts o;
-	struct slab *slabs;
-	struct entry *free_list;	/* linked through hh.next */
 	struct table agg[DIM_COUNT];
 	struct counters total;
 	struct bucket *b;		/* ring of nb buckets; NULL in whole-input mode */
@@ -115,36 +82,9 @@ struct store *store_new(const struct store_opts *o)
 	return s;
 }
 
-static struct entry *entry_new(struct store *s)
+static void table_free(struct table *t)
 {
-	if (!s->free_list) {
-		struct slab *sl = xmalloc(sizeof *sl);
-		sl->next = s->slabs;
-		s->slabs = sl;
-		for (size_t i = 0; i < SLAB_ENTRIES; i++) {
-			sl->e[i].hh.next = s->free_list;
-			s->free_list = &sl->e[i];
-		}
-	}
-	struct entry *e = s->free_list;
-	s->free_list = e->hh.next;
-	memset(e, 0, sizeof *e);
-	return e;
-}
-
-static void entry_free(struct store *s, struct entry *e)
-{
-	e->hh.next = s->free_list;
-	s->free_list = e;
-}
-
-static void table_clear(struct store *s, struct table *t)
-{
-	struct entry *e, *tmp;
-	HASH_ITER(hh, t->head, e, tmp) {
-		HASH_DEL(t->head, e);
-		entry_free(s, e);
-	}
+	ktab_free(&t->k);
 	memset(t, 0, sizeof *t);
 }
 
@@ -153,15 +93,10 @@ void store_free(struct store *s)
 	if (!s)
 		return;
 	for (int d = 0; d < DIM_COUNT; d++)
-		table_clear(s, &s->agg[d]);
+		table_free(&s->agg[d]);
 	for (uint32_t i = 0; s->b && i < s->nb; i++)
 		for (int d = 0; d < DIM_COUNT; d++)
-			table_clear(s, &s->b[i].t[d]);
-	while (s->slabs) {
-		struct slab *sl = s->slabs;
-		s->slabs = sl->next;
-		free(sl);
-	}
+			table_free(&s->b[i].t[d]);
 	free(s->b);
 	free(s);
 }
@@ -188,74 +123,102 @@ static void sub_counters(struct counters *a, struct counters *b)
 	b->flows = sat_sub(&a->flows, b->flows);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* The k-th smallest of v[0..n) (quickselect; v is reordered). */
+static uint64_t kth_smallest(uint64_t *v, size_t n, size_t k)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Evicts the smallest tenth of the table by bytes into 'other'. Sorting a copy
- * of the byte counts is O(n log n) once every n/10 new keys. */
-static void table_evict(struct store *s, struct table *t)
-{
-	size_t n = t->n, want = n / 10 ? n / 10 : 1, i = 0;
-	uint64_t *v = xmalloc(n * sizeof *v);
-	struct entry *e, *tmp;
-	HASH_ITER(hh, t->head, e, tmp)
-		v[i++] = e->c.bytes;
-	qsort(v, n, sizeof *v, cmp_u64);
-	uint64_t thr = v[want - 1];
-	free(v);
-	size_t removed = 0;
-	HASH_ITER(hh, t->head, e, tmp) {
-		if (removed >= want)
-			break;
-		if (e->c.bytes <= thr) {
-			add_counters(&t->other, &e->c);
-			HASH_DEL(t->head, e);
-			entry_free(s, e);
-			removed++;
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint64_t pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				uint64_t t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
 		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
 	}
-	t->n -= removed;
-	t->evicted += removed;
+	return v[k];
 }
 
-static void table_add(struct store *s, struct table *t, const struct store_key *k, const struct counters *c)
+struct evict_arg {
+	uint64_t thr;			/* entries at or below go, up to 'want' of them */
+	size_t want, removed;
+	struct counters *other;
+};
+
+static bool evict_keep(const struct kent *e, void *arg)
 {
-	struct entry *e;
-	HASH_FIND(hh, t->head, k, sizeof *k, e);
-	if (!e) {
-		if (t->n >= s->o.max_keys)
-			table_evict(s, t);
-		e = entry_new(s);
-		e->key = *k;
-		HASH_ADD(hh, t->head, key, sizeof e->key, e);
-		t->n++;
+	struct evict_arg *ea = arg;
+	if (ea->removed < ea->want && e->c.bytes <= ea->thr) {
+		add_counters(ea->other, &e->c);
+		ea->removed++;
+		return false;
 	}
+	return true;
+}
+
+/* Evicts the smallest tenth of the table by bytes into 'other': a selection
+ * over a copy of the byte counts, then one rebuilding pass, once every n/10
+ * new keys. */
+static void table_evict(struct table *t)
+{
+	size_t n = t->k.n, want = n / 10 ? n / 10 : 1, i = 0;
+	uint64_t *v = xmalloc(n * sizeof *v);
+	for (size_t j = 0; j < t->k.cap; j++)
+		if (t->k.slot[j].hash)
+			v[i++] = t->k.slot[j].c.bytes;
+	struct evict_arg ea = { kth_smallest(v, n, want - 1), want, 0, &t->other };
+	free(v);
+	ktab_filter(&t->k, evict_keep, &ea);
+	t->evicted += ea.removed;
+}
+
+static void table_add(struct store *s, struct table *t, const struct store_key *k, uint32_t h,
+		      const struct counters *c)
+{
+	bool added;
+	if (t->k.n >= s->o.max_keys && !ktab_find(&t->k, k, h))
+		table_evict(t);
+	struct kent *e = ktab_get(&t->k, k, h, &added);
 	add_counters(&e->c, c);
 }
 
 /* Takes a bucket's table out of the aggregate. */
-static void table_sub(struct store *s, struct table *agg, struct table *bt)
+static void table_sub(struct table *agg, struct table *bt)
 {
-	struct entry *e, *tmp, *a;
-	HASH_ITER(hh, bt->head, e, tmp) {
-		HASH_FIND(hh, agg->head, &e->key, sizeof e->key, a);
+	for (size_t j = 0; j < bt->k.cap; j++) {
+		const struct kent *e = &bt->k.slot[j];
+		if (!e->hash)
+			continue;
+		struct kent *a = ktab_find(&agg->k, &e->key, e->hash);
 		struct counters left = e->c;
 		if (a) {
 			sub_counters(&a->c, &left);
-			if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0) {
-				HASH_DEL(agg->head, a);
-				entry_free(s, a);
-				agg->n--;
-			}
+			if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0)
+				ktab_del(&agg->k, a);
 		}
 		sub_counters(&agg->other, &left);
 	}
 	struct counters o = bt->other;
 	sub_counters(&agg->other, &o);
-	table_clear(s, bt);
+	ktab_clear(&bt->k);
+	memset(&bt->other, 0, sizeof bt->other);
+	bt->evicted = 0;
 }
 
 /* The address with the bits past the prefix cleared; num holds the length. */
@@ -276,34 +239,31 @@ static void prefix_key(const struct flow_addr *a, uint8_t len4, uint8_t len6, st
 	k->num = v4 ? len4 : len6;
 }
 
-static void make_key(const struct store *s, const struct flow *f, enum dim d, struct store_key *k)
+/* Every dimension's key of a flow, in one pass over zeroed keys. */
+static void make_keys(const struct store *s, const struct flow *f, struct store_key k[DIM_COUNT])
 {
-	memset(k, 0, sizeof *k);
-	switch (d) {
-	case DIM_SRC_IP: memcpy(k->addr, f->src.b, 16); break;
-	case DIM_DST_IP: memcpy(k->addr, f->dst.b, 16); break;
-	case DIM_SRC_PORT: k->num = f->sport; break;
-	case DIM_DST_PORT: k->num = f->dport; break;
-	case DIM_PROTO: k->num = f->proto; break;
-	case DIM_SRC_AS:
-		k->num = f->src_as;
-		if (!k->num)
-			k->addr[0] = f->src_class;	/* "private" rather than AS0 */
-		break;
-	case DIM_DST_AS:
-		k->num = f->dst_as;
-		if (!k->num)
-			k->addr[0] = f->dst_class;
-		break;
-	case DIM_SRC_COUNTRY: k->num = f->src_cc; k->addr[0] = f->src_class; break;
-	case DIM_DST_COUNTRY: k->num = f->dst_cc; k->addr[0] = f->dst_class; break;
-	case DIM_SRC_PREFIX: prefix_key(&f->src, s->o.prefix4, s->o.prefix6, k); break;
-	case DIM_DST_PREFIX: prefix_key(&f->dst, s->o.prefix4, s->o.prefix6, k); break;
-	case DIM_EXPORTER: memcpy(k->addr, f->exporter.b, 16); break;
-	case DIM_IN_IF: memcpy(k->addr, f->exporter.b, 16); k->num = f->in_if; break;
-	case DIM_OUT_IF: memcpy(k->addr, f->exporter.b, 16); k->num = f->out_if; break;
-	case DIM_COUNT: break;
-	}
+	memset(k, 0, DIM_COUNT * sizeof *k);
+	memcpy(k[DIM_SRC_IP].addr, f->src.b, 16);
+	memcpy(k[DIM_DST_IP].addr, f->dst.b, 16);
+	k[DIM_SRC_PORT].num = f->sport;
+	k[DIM_DST_PORT].num = f->dport;
+	k[DIM_PROTO].num = f->proto;
+	/* AS 0 of a special address keys as its class ("private" rather than AS0). */
+	k[DIM_SRC_AS].num = f->src_as;
+	k[DIM_SRC_AS].addr[0] = f->src_as ? 0 : f->src_class;
+	k[DIM_DST_AS].num = f->dst_as;
+	k[DIM_DST_AS].addr[0] = f->dst_as ? 0 : f->dst_class;
+	k[DIM_SRC_COUNTRY].num = f->src_cc;
+	k[DIM_SRC_COUNTRY].addr[0] = f->src_class;
+	k[DIM_DST_COUNTRY].num = f->dst_cc;
+	k[DIM_DST_COUNTRY].addr[0] = f->dst_class;
+	prefix_key(&f->src, s->o.prefix4, s->o.prefix6, &k[DIM_SRC_PREFIX]);
+	prefix_key(&f->dst, s->o.prefix4, s->o.prefix6, &k[DIM_DST_PREFIX]);
+	memcpy(k[DIM_EXPORTER].addr, f->exporter.b, 16);
+	memcpy(k[DIM_IN_IF].addr, f->exporter.b, 16);
+	k[DIM_IN_IF].num = f->in_if;
+	memcpy(k[DIM_OUT_IF].addr, f->exporter.b, 16);
+	k[DIM_OUT_IF].num = f->out_if;
 }
 
 static void expire_bucket(struct store *s, struct bucket *b)
@@ -311,7 +271,7 @@ static void expire_bucket(struct store *s, struct bucket *b)
 	if (!b->used)
 		return;
 	for (int d = 0; d < DIM_COUNT; d++)
-		table_sub(s, &s->agg[d], &b->t[d]);
+		table_sub(&s->agg[d], &b->t[d]);
 	struct counters t = b->total;
 	sub_counters(&s->total, &t);
 	memset(&b->total, 0, sizeof b->total);
@@ -365,12 +325,21 @@ void store_add(struct store *s, const struct flow *f)
 	if (t > s->last_ms)
 		s->last_ms = t;
 	add_counters(&s->total, &c);
+	/* Keys and hashes first, and their slots asked for, so the cache misses
+	 * of the fourteen tables overlap instead of coming one after another. */
+	struct store_key k[DIM_COUNT];
+	uint32_t h[DIM_COUNT];
+	make_keys(s, f, k);
 	for (int d = 0; d < DIM_COUNT; d++) {
-		struct store_key k;
-		make_key(s, f, (enum dim)d, &k);
-		table_add(s, &s->agg[d], &k, &c);
+		h[d] = ktab_hash(&k[d]);
+		ktab_prefetch(&s->agg[d].k, h[d]);
 		if (b)
-			table_add(s, &b->t[d], &k, &c);
+			ktab_prefetch(&b->t[d].k, h[d]);
+	}
+	for (int d = 0; d < DIM_COUNT; d++) {
+		table_add(s, &s->agg[d], &k[d], h[d], &c);
+		if (b)
+			table_add(s, &b->t[d], &k[d], h[d], &c);
 	}
 }
 
@@ -433,11 +402,14 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert
 {
 	int order = (int)by | (invert ? SORT_INVERT : 0);
 	size_t k = 0;
-	const struct entry *e;
 	if (n == 0 || d >= DIM_COUNT)
 		return 0;
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
-	for (e = s->agg[d].head; e; e = e->hh.next) {
+	const struct ktab *t = &s->agg[d].k;
+	for (size_t j = 0; j < t->cap; j++) {
+		const struct kent *e = &t->slot[j];
+		if (!e->hash)
+			continue;
 		struct store_row r = { e->key, e->c };
 		if (k < n) {
 			out[k] = r;
@@ -449,9 +421,9 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert
 	}
 	/* Heap-sort in place: repeatedly move the worst to the end. */
 	for (size_t m = k; m > 1; m--) {
-		struct store_row t = out[0];
+		struct store_row tmp = out[0];
 		out[0] = out[m - 1];
-		out[m - 1] = t;
+		out[m - 1] = tmp;
 		heap_down(out, m - 1, 0, order);
 	}
 	return k;
@@ -464,7 +436,7 @@ void store_totals(const struct store *s, struct counters *c)
 
 void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *info)
 {
-	info->keys = s->agg[d].n;
+	info->keys = s->agg[d].k.n;
 	info->evicted = s->agg[d].evicted;
 	info->other = s->agg[d].other;
 }

@@ -1,0 +1,42 @@
+/* ktab: the store's key -> counters table. Open addressing with linear
+ * probing and entries held inline (48 bytes each), so an update touches one
+ * cache line and a key costs no pointer chasing and no allocation. Removal
+ * shifts later entries back, so no tombstones build up. */
+#ifndef NFTOP_KTAB_H
+#define NFTOP_KTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct kent {
+	struct store_key key;
+	uint32_t hash;			/* 0: empty slot */
+	struct counters c;
+};
+
+struct ktab {
+	struct kent *slot;		/* cap slots, cap a power of two (or NULL) */
+	size_t cap, n;
+};
+
+uint32_t ktab_hash(const struct store_key *k);
+/* Brings the slot a key hashes to into the cache ahead of use. */
+static inline void ktab_prefetch(const struct ktab *t, uint32_t h)
+{
+	if (t->slot)
+		__builtin_prefetch(&t->slot[h & (t->cap - 1)], 1, 1);
+}
+struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t h);
+/* The entry of k, added with zero counters if new (*added says so). */
+struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, bool *added);
+void ktab_del(struct ktab *t, struct kent *e);
+/* Keeps only the entries keep() accepts, in one pass. */
+void ktab_filter(struct ktab *t, bool (*keep)(const struct kent *e, void *arg), void *arg);
+void ktab_clear(struct ktab *t);
+void ktab_free(struct ktab *t);
+size_t ktab_bytes(const struct ktab *t);
+
+#endif

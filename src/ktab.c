@@ -1,0 +1,154 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktab.h"
+#include "xmem.h"
+
+#define KTAB_MIN 64
+
+/* Keys are 20 fixed bytes: a multiply-xor mix over them. Never 0, which marks
+ * an empty slot. */
+uint32_t ktab_hash(const struct store_key *k)
+{
+	uint64_t a, b;
+	uint32_t c;
+	memcpy(&a, k->addr, 8);
+	memcpy(&b, k->addr + 8, 8);
+	c = k->num;
+	uint64_t h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
+	h ^= (b + (h >> 29)) * 0x94d049bb133111ebULL;
+	h ^= (c + (h >> 31)) * 0x9e3779b97f4a7c15ULL;
+	uint32_t r = (uint32_t)(h ^ h >> 32);
+	return r ? r : 1;
+}
+
+static inline bool key_eq(const struct store_key *x, const struct store_key *y)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, x->addr, 8);
+	memcpy(&a1, x->addr + 8, 8);
+	memcpy(&b0, y->addr, 8);
+	memcpy(&b1, y->addr + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1) | (uint64_t)(x->num ^ y->num)) == 0;
+}
+
+struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t h)
+{
+	if (!t->slot)
+		return NULL;
+	size_t mask = t->cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct kent *e = &t->slot[i];
+		if (!e->hash)
+			return NULL;
+		if (e->hash == h && key_eq(&e->key, k))
+			return e;
+	}
+}
+
+static void grow(struct ktab *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : KTAB_MIN, mask = ncap - 1;
+	struct kent *ns = xcalloc(ncap, sizeof *ns);
+	for (size_t j = 0; j < t->cap; j++) {
+		const struct kent *e = &t->slot[j];
+		if (!e->hash)
+			continue;
+		size_t i = e->hash & mask;
+		while (ns[i].hash)
+			i = (i + 1) & mask;
+		ns[i] = *e;
+	}
+	free(t->slot);
+	t->slot = ns;
+	t->cap = ncap;
+}
+
+struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, bool *added)
+{
+	*added = false;
+	/* At most 3/4 full: probes stay short. */
+	if ((t->n + 1) * 4 > t->cap * 3)
+		grow(t);
+	size_t mask = t->cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct kent *e = &t->slot[i];
+		if (!e->hash) {
+			e->key = *k;
+			e->hash = h;
+			memset(&e->c, 0, sizeof e->c);
+			t->n++;
+			*added = true;
+			return e;
+		}
+		if (e->hash == h && key_eq(&e->key, k))
+			return e;
+	}
+}
+
+/* Backward-shift deletion: every entry after the hole that may move into it
+ * does, so lookups never meet a gap before their key. */
+void ktab_del(struct ktab *t, struct kent *e)
+{
+	size_t mask = t->cap - 1, hole = (size_t)(e - t->slot);
+	for (size_t i = (hole + 1) & mask;; i = (i + 1) & mask) {
+		struct kent *x = &t->slot[i];
+		if (!x->hash)
+			break;
+		size_t home = x->hash & mask;
+		/* x may fill the hole if its home is not in (hole, i]. */
+		bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
+		if (!stays) {
+			t->slot[hole] = *x;
+			hole = i;
+		}
+	}
+	t->slot[hole].hash = 0;
+	t->n--;
+}
+
+void ktab_filter(struct ktab *t, bool (*keep)(const struct kent *e, void *arg), void *arg)
+{
+	if (!t->slot)
+		return;
+	struct kent *old = t->slot;
+	size_t cap = t->cap, mask = cap - 1, n = 0;
+	t->slot = xcalloc(cap, sizeof *t->slot);
+	for (size_t j = 0; j < cap; j++) {
+		const struct kent *e = &old[j];
+		if (!e->hash || !keep(e, arg))
+			continue;
+		size_t i = e->hash & mask;
+		while (t->slot[i].hash)
+			i = (i + 1) & mask;
+		t->slot[i] = *e;
+		n++;
+	}
+	free(old);
+	t->n = n;
+}
+
+void ktab_clear(struct ktab *t)
+{
+	/* A table that was large keeps its memory only if it was busy; otherwise
+	 * it starts small again (expired buckets would pin their peak). */
+	if (t->cap > KTAB_MIN * 4 && t->n * 8 < t->cap) {
+		ktab_free(t);
+		return;
+	}
+	if (t->slot)
+		memset(t->slot, 0, t->cap * sizeof *t->slot);
+	t->n = 0;
+}
+
+void ktab_free(struct ktab *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+	t->cap = t->n = 0;
+}
+
+size_t ktab_bytes(const struct ktab *t)
+{
+	return t->cap * sizeof *t->slot;
+}
