@@ -94,3 +94,20 @@ cost databases geo "$NFTOP --no-config -b -q -r $cap -o json --geoip-dir /nonexi
 echo "== alerts: nftop with the spike detector vs --no-alerts, $ROUNDS rounds each"
 cost alerts alerts "$NFTOP --no-config -b -q -r $cap -o json --no-alerts" \
 	"$NFTOP --no-config -b -q -r $cap -o json"
+
+if command -v nfcapd >/dev/null && command -v nfdump >/dev/null; then
+	echo "== live ingest: the same datagrams on loopback to nftop -b -l and to nfcapd, rising rates"
+	NFTOP=$NFTOP OUT=$OUT sh bench/live.sh "$cap" 30
+fi
+
+STOREBENCH=${STOREBENCH:-bench/storebench}
+if [ -x "$STOREBENCH" ]; then
+	echo "== memory: bytes per tracked key (source-address dimension, N unique keys)"
+	for n in 1000000 10000000; do
+		printf '   %8d keys: ' "$n"
+		"$STOREBENCH" mem "$n"
+	done
+	echo "== UI cost: snapshot + drawing every pane at 200x50 (median of 9), 1M unique keys in 3 dimensions"
+	printf '   '
+	"$STOREBENCH" ui 1000000
+fi

@@ -49,6 +49,7 @@ struct store_dim_info {
 	size_t keys;			/* distinct keys tracked now */
 	uint64_t evicted;		/* keys evicted by the cap since the start */
 	struct counters other;		/* what evicted keys still hold in the window */
+	size_t bytes;			/* memory of the dimension's tables (window buckets too) */
 };
 
 struct store *store_new(const struct store_opts *o);

@@ -410,6 +410,12 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert
 		const struct kent *e = &t->slot[j];
 		if (!e->hash)
 			continue;
+		/* Most keys lose to the worst kept row on the metric alone. */
+		if (k == n) {
+			uint64_t m = metric(&e->c, order), worst = metric(&out[0].c, order);
+			if (invert ? m > worst : m < worst)
+				continue;
+		}
 		struct store_row r = { e->key, e->c };
 		if (k < n) {
 			out[k] = r;
@@ -439,6 +445,9 @@ void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *in
 	info->keys = s->agg[d].k.n;
 	info->evicted = s->agg[d].evicted;
 	info->other = s->agg[d].other;
+	info->bytes = ktab_bytes(&s->agg[d].k);
+	for (uint32_t i = 0; s->b && i < s->nb; i++)
+		info->bytes += ktab_bytes(&s->b[i].t[d].k);
 }
 
 void store_span(const struct store *s, uint64_t *start_ms, uint64_t *end_ms)
