@@ -1,10 +1,40 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ktab.h"
 #include "xmem.h"
 
 #define KTAB_MIN 64
+#define HUGE_PAGE (2u << 20)
+
+/* Large tables are mapped on their own and asked for huge pages: a lookup in
+ * a 100 MB table then costs one cache miss instead of a miss and a page walk. */
+static struct kent *slots_alloc(size_t cap)
+{
+	size_t bytes = cap * sizeof(struct kent);
+	if (bytes < HUGE_PAGE)
+		return xcalloc(cap, sizeof(struct kent));
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "nftop: out of memory (%zu bytes for a key table)\n", bytes);
+		abort();
+	}
+	madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void slots_free(struct kent *p, size_t cap)
+{
+	size_t bytes = cap * sizeof(struct kent);
+	if (!p)
+		return;
+	if (bytes < HUGE_PAGE)
+		free(p);
+	else
+		munmap(p, bytes);
+}
 
 /* Keys are 20 fixed bytes: a multiply-xor mix over them. Never 0, which marks
  * an empty slot. */
@@ -49,7 +79,7 @@ struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t
 static void grow(struct ktab *t)
 {
 	size_t ncap = t->cap ? t->cap * 2 : KTAB_MIN, mask = ncap - 1;
-	struct kent *ns = xcalloc(ncap, sizeof *ns);
+	struct kent *ns = slots_alloc(ncap);
 	for (size_t j = 0; j < t->cap; j++) {
 		const struct kent *e = &t->slot[j];
 		if (!e->hash)
@@ -59,7 +89,7 @@ static void grow(struct ktab *t)
 			i = (i + 1) & mask;
 		ns[i] = *e;
 	}
-	free(t->slot);
+	slots_free(t->slot, t->cap);
 	t->slot = ns;
 	t->cap = ncap;
 }
@@ -113,7 +143,7 @@ void ktab_filter(struct ktab *t, bool (*keep)(const struct kent *e, void *arg), 
 		return;
 	struct kent *old = t->slot;
 	size_t cap = t->cap, mask = cap - 1, n = 0;
-	t->slot = xcalloc(cap, sizeof *t->slot);
+	t->slot = slots_alloc(cap);
 	for (size_t j = 0; j < cap; j++) {
 		const struct kent *e = &old[j];
 		if (!e->hash || !keep(e, arg))
@@ -124,7 +154,7 @@ void ktab_filter(struct ktab *t, bool (*keep)(const struct kent *e, void *arg), 
 		t->slot[i] = *e;
 		n++;
 	}
-	free(old);
+	slots_free(old, cap);
 	t->n = n;
 }
 
@@ -143,7 +173,7 @@ void ktab_clear(struct ktab *t)
 
 void ktab_free(struct ktab *t)
 {
-	free(t->slot);
+	slots_free(t->slot, t->cap);
 	t->slot = NULL;
 	t->cap = t->n = 0;
 }
