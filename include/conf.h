@@ -38,6 +38,7 @@ struct conf {
 	bool no_alerts, bell;
 	uint32_t alert_warmup;		/* ticks before a series may alert; 0: the default */
 	size_t max_keys;
+	unsigned threads;		/* aggregation threads (1 or 2); 0: by the CPUs online */
 	size_t history;			/* flows kept to rebuild the screen's views */
 	char *filter;			/* -f expression, NULL for none */
 	char *theme;			/* --theme name or path, NULL for the default */
@@ -62,5 +63,7 @@ int conf_load(struct conf *c, int argc, char **argv, char **cause);
 int conf_parse_text(struct conf *c, const char *name, const char *text, size_t len, char **cause);
 void conf_usage(FILE *out);
 void conf_free(struct conf *c);
+/* Whether the store should keep half its dimensions in a second thread. */
+bool conf_split_store(const struct conf *c);
 
 #endif

@@ -41,6 +41,7 @@ struct store_opts {
 	uint32_t window_s;		/* 0: everything since the start (no expiry) */
 	size_t max_keys;		/* per dimension */
 	uint8_t prefix4, prefix6;	/* prefix dimensions' lengths (0: 24 and 48) */
+	bool split;			/* half the dimensions kept by a worker thread */
 };
 
 struct store;

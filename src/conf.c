@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "conf.h"
@@ -189,6 +190,16 @@ static int set_max_keys(struct conf *c, const char *v, char **cause)
 	return CONF_OK;
 }
 
+static int set_threads(struct conf *c, const char *v, char **cause)
+{
+	if (!strcmp(v, "1") || !strcmp(v, "2")) {
+		c->threads = (unsigned)(v[0] - '0');
+		return CONF_OK;
+	}
+	*cause = err_fmt("threads must be 1 or 2, not '%s'", v);
+	return CONF_ERROR;
+}
+
 static int set_rcvbuf(struct conf *c, const char *v, char **cause)
 {
 	unsigned long n;
@@ -346,7 +357,8 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 }
 
 enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
-       O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_ALERT, O_ALERT_LOG, O_ALERT_EXEC, O_NO_ALERTS, O_BELL, O_ALERT_WARMUP, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT };
+       O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_ALERT, O_ALERT_LOG, O_ALERT_EXEC, O_NO_ALERTS, O_BELL, O_ALERT_WARMUP, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT,
+       O_THREADS };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
@@ -364,6 +376,7 @@ static const struct opt opts[] = {
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
+	{ "threads", O_THREADS, "N", set_threads, false, "aggregation threads: 1, or 2 to keep the destination dimensions in a second thread (default 2 with 2 or more CPUs)" },
 	{ "geoip-country", O_GEO_COUNTRY, "FILE", set_geoip_country, false, "country (or city) MMDB database; default: the usual places" },
 	{ "geoip-asn", O_GEO_ASN, "FILE", set_geoip_asn, false, "ASN MMDB database; default: the usual places" },
 	{ "geoip-dir", O_GEO_DIR, "DIR", set_geoip_dir, false, "look for GeoLite2-*/dbip-*/asn.mmdb databases here first" },
@@ -670,4 +683,11 @@ void conf_usage(FILE *out)
 	      "  nftop -b -l 2055 -l [::1]:4739 --duration 30s       collect for 30 s, then print\n"
 	      "  nftop -b -r a.pcap -r b.pcap --port 2055 -s packets  two files, one port, by packets\n"
 	      "\nexit status: 0 success, 1 an input could not be read or decoded, 2 usage error.\n", out);
+}
+
+bool conf_split_store(const struct conf *c)
+{
+	if (c->threads)
+		return c->threads == 2;
+	return sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 }

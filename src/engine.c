@@ -98,9 +98,9 @@ static void engine_sink(void *arg, const struct flow *f0)
 	alerting_flow(e->al, &f);
 }
 
-static struct store *new_store(const struct engine *e)
+static struct store *new_store(const struct engine *e, bool split)
 {
-	struct store_opts o = { e->window_s, e->c->max_keys, e->c->prefix4, e->c->prefix6 };
+	struct store_opts o = { e->window_s, e->c->max_keys, e->c->prefix4, e->c->prefix6, split };
 	return store_new(&o);
 }
 
@@ -111,7 +111,7 @@ static void rebuild(struct engine *e, bool all_too)
 	uint64_t since = e->window_s && now > (uint64_t)e->window_s * 1000 ? now - (uint64_t)e->window_s * 1000 : 0;
 	if (all_too) {
 		store_free(e->all);
-		e->all = new_store(e);
+		e->all = new_store(e, conf_split_store(e->c));
 		e->in.store = e->all;
 		e->history_from_ms = flowring_replay(e->ring, since, all_sink, e);
 		store_advance(e->all, now);
@@ -119,7 +119,7 @@ static void rebuild(struct engine *e, bool all_too)
 	store_free(e->view);
 	e->view = NULL;
 	if (e->filter) {
-		e->view = new_store(e);
+		e->view = new_store(e, false);
 		e->history_from_ms = flowring_replay(e->ring, since, view_sink, e);
 		store_advance(e->view, now);
 	}
@@ -266,7 +266,7 @@ struct engine *engine_start(const struct conf *c, char **cause)
 		return NULL;
 	}
 	e->ring = flowring_new(c->history);
-	e->all = new_store(e);
+	e->all = new_store(e, conf_split_store(e->c));
 	ingest_init(&e->in, c, e->dec, e->all, NULL, NULL, &e->stop);
 	e->in.sink = engine_sink;
 	e->in.sink_arg = e;

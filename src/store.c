@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowpipe.h"
 #include "ktab.h"
 #include "store.h"
 #include "window.h"
@@ -23,6 +24,9 @@ struct bucket {
 
 struct store {
 	struct store_opts o;
+	uint32_t mask;			/* the dimensions this store keeps */
+	struct store *peer;		/* with split: the worker's half */
+	struct flowpipe *pipe;		/* ... and the flows on their way to it */
 	struct table agg[DIM_COUNT];
 	struct counters total;
 	struct bucket *b;		/* ring of nb buckets; NULL in whole-input mode */
@@ -65,6 +69,22 @@ bool sort_parse(const char *s, enum sort_by *by)
 	return false;
 }
 
+/* With split, the thread that adds flows (it also decodes them) keeps the
+ * source addresses and the small source-side tables, the worker the rest:
+ * measured, that shares the work about evenly. */
+#define FRONT_DIMS (1u << DIM_SRC_IP | 1u << DIM_SRC_PORT | 1u << DIM_SRC_AS | 1u << DIM_SRC_COUNTRY)
+
+static void add_local(struct store *s, const struct flow *f);
+static void advance_local(struct store *s, uint64_t t_ms);
+
+static void peer_apply(void *arg, const struct flowpipe_msg *m)
+{
+	if (m->kind == FLOWPIPE_FLOW)
+		add_local(arg, &m->f);
+	else
+		advance_local(arg, m->t_ms);
+}
+
 struct store *store_new(const struct store_opts *o)
 {
 	struct store *s = xcalloc(1, sizeof *s);
@@ -79,6 +99,20 @@ struct store *store_new(const struct store_opts *o)
 		window_layout(o->window_s, &s->nb, &s->width_s);
 		s->b = xcalloc(s->nb, sizeof *s->b);
 	}
+	s->mask = (1u << DIM_COUNT) - 1;
+	if (o->split) {
+		struct store_opts po = s->o;
+		po.split = false;
+		s->peer = store_new(&po);
+		s->pipe = flowpipe_start(peer_apply, s->peer);
+		if (s->pipe) {
+			s->mask = FRONT_DIMS;
+			s->peer->mask &= ~FRONT_DIMS;
+		} else {
+			store_free(s->peer);
+			s->peer = NULL;
+		}
+	}
 	return s;
 }
 
@@ -92,6 +126,8 @@ void store_free(struct store *s)
 {
 	if (!s)
 		return;
+	flowpipe_stop(s->pipe);
+	store_free(s->peer);
 	for (int d = 0; d < DIM_COUNT; d++)
 		table_free(&s->agg[d]);
 	for (uint32_t i = 0; s->b && i < s->nb; i++)
@@ -280,6 +316,15 @@ static void expire_bucket(struct store *s, struct bucket *b)
 
 void store_advance(struct store *s, uint64_t t_ms)
 {
+	if (s->pipe) {
+		struct flowpipe_msg m = { .kind = FLOWPIPE_ADVANCE, .t_ms = t_ms };
+		flowpipe_push(s->pipe, &m);
+	}
+	advance_local(s, t_ms);
+}
+
+static void advance_local(struct store *s, uint64_t t_ms)
+{
 	if (!s->b)
 		return;
 	uint64_t id = t_ms / 1000 / s->width_s;
@@ -303,11 +348,20 @@ void store_advance(struct store *s, uint64_t t_ms)
 
 void store_add(struct store *s, const struct flow *f)
 {
+	if (s->pipe) {
+		struct flowpipe_msg m = { .kind = FLOWPIPE_FLOW, .f = *f };
+		flowpipe_push(s->pipe, &m);
+	}
+	add_local(s, f);
+}
+
+static void add_local(struct store *s, const struct flow *f)
+{
 	struct counters c = { f->bytes, f->packets, 1 };
 	uint64_t t = f->recv_ms;
 	struct bucket *b = NULL;
 	if (s->b) {
-		store_advance(s, t);
+		advance_local(s, t);
 		uint64_t id = t / 1000 / s->width_s;
 		if (id + s->nb <= s->head) {
 			s->late++;	/* older than the window: not counted, but said */
@@ -331,12 +385,16 @@ void store_add(struct store *s, const struct flow *f)
 	uint32_t h[DIM_COUNT];
 	make_keys(s, f, k);
 	for (int d = 0; d < DIM_COUNT; d++) {
+		if (!(s->mask & 1u << d))
+			continue;
 		h[d] = ktab_hash(&k[d]);
 		ktab_prefetch(&s->agg[d].k, h[d]);
 		if (b)
 			ktab_prefetch(&b->t[d].k, h[d]);
 	}
 	for (int d = 0; d < DIM_COUNT; d++) {
+		if (!(s->mask & 1u << d))
+			continue;
 		table_add(s, &s->agg[d], &k[d], h[d], &c);
 		if (b)
 			table_add(s, &b->t[d], &k[d], h[d], &c);
@@ -397,6 +455,15 @@ static void heap_up(struct store_row *h, size_t i, int by)
 	}
 }
 
+/* The store that keeps dimension d, brought up to date. */
+static const struct store *owner(const struct store *s, enum dim d)
+{
+	if (!s->peer || !(s->peer->mask & 1u << d))
+		return s;
+	flowpipe_sync(s->pipe);
+	return s->peer;
+}
+
 size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
 		 size_t n)
 {
@@ -404,6 +471,7 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert
 	size_t k = 0;
 	if (n == 0 || d >= DIM_COUNT)
 		return 0;
+	s = owner(s, d);
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
 	const struct ktab *t = &s->agg[d].k;
 	for (size_t j = 0; j < t->cap; j++) {
@@ -442,6 +510,7 @@ void store_totals(const struct store *s, struct counters *c)
 
 void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *info)
 {
+	s = owner(s, d);
 	info->keys = s->agg[d].k.n;
 	info->evicted = s->agg[d].evicted;
 	info->other = s->agg[d].other;

@@ -1,0 +1,33 @@
+/* flowpipe: hands flows from one thread to a worker thread through a
+ * single-producer single-consumer ring, without a lock on the way: the
+ * producer publishes its position every few messages (release), the worker
+ * takes what is published (acquire). flowpipe_sync waits until the worker has
+ * applied everything pushed, after which the producer may read what the
+ * worker owns. */
+#ifndef NFTOP_FLOWPIPE_H
+#define NFTOP_FLOWPIPE_H
+
+#include <stdint.h>
+
+#include "flow.h"
+
+enum flowpipe_kind { FLOWPIPE_FLOW, FLOWPIPE_ADVANCE };
+
+struct flowpipe_msg {
+	uint8_t kind;
+	uint64_t t_ms;			/* FLOWPIPE_ADVANCE: the time to move to */
+	struct flow f;			/* FLOWPIPE_FLOW */
+};
+
+typedef void (*flowpipe_fn)(void *arg, const struct flowpipe_msg *m);
+
+struct flowpipe;
+
+/* NULL if the thread cannot be started (the caller then works alone). */
+struct flowpipe *flowpipe_start(flowpipe_fn fn, void *arg);
+void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m);
+void flowpipe_sync(struct flowpipe *p);
+/* Applies what is left, stops the worker and frees the pipe. */
+void flowpipe_stop(struct flowpipe *p);
+
+#endif

@@ -1,0 +1,115 @@
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "flowpipe.h"
+#include "xmem.h"
+
+#define RING 4096			/* messages; a power of two */
+#define PUBLISH 32			/* producer publishes its position this often */
+
+struct flowpipe {
+	struct flowpipe_msg *ring;
+	_Alignas(64) _Atomic uint64_t head;	/* published by the producer */
+	_Alignas(64) _Atomic uint64_t tail;	/* advanced by the worker */
+	_Alignas(64) uint64_t local;		/* producer's position, not yet all published */
+	uint64_t seen_tail;			/* producer's last look at tail */
+	_Atomic bool stop;
+	flowpipe_fn fn;
+	void *arg;
+	pthread_t th;
+};
+
+static void nap(unsigned *idle)
+{
+	/* Spin briefly, then yield, then sleep: an idle worker costs nothing. */
+	if (++*idle < 64)
+		return;
+	if (*idle < 256) {
+		sched_yield();
+		return;
+	}
+	struct timespec ts = { 0, 200000 };
+	nanosleep(&ts, NULL);
+}
+
+static void *worker(void *arg)
+{
+	struct flowpipe *p = arg;
+	uint64_t t = atomic_load_explicit(&p->tail, memory_order_relaxed);
+	unsigned idle = 0;
+	for (;;) {
+		uint64_t h = atomic_load_explicit(&p->head, memory_order_acquire);
+		if (t == h) {
+			if (atomic_load_explicit(&p->stop, memory_order_acquire) &&
+			    t == atomic_load_explicit(&p->head, memory_order_acquire))
+				return NULL;
+			nap(&idle);
+			continue;
+		}
+		idle = 0;
+		while (t != h) {
+			p->fn(p->arg, &p->ring[t & (RING - 1)]);
+			t++;
+			if ((t & (PUBLISH - 1)) == 0)
+				atomic_store_explicit(&p->tail, t, memory_order_release);
+		}
+		atomic_store_explicit(&p->tail, t, memory_order_release);
+	}
+}
+
+struct flowpipe *flowpipe_start(flowpipe_fn fn, void *arg)
+{
+	struct flowpipe *p = xcalloc(1, sizeof *p);
+	p->ring = xmalloc(RING * sizeof *p->ring);
+	p->fn = fn;
+	p->arg = arg;
+	if (pthread_create(&p->th, NULL, worker, p) != 0) {
+		free(p->ring);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void publish(struct flowpipe *p)
+{
+	atomic_store_explicit(&p->head, p->local, memory_order_release);
+}
+
+void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m)
+{
+	/* Room is checked against the worker's last published position. */
+	if (p->local - p->seen_tail >= RING) {
+		publish(p);
+		unsigned idle = 0;
+		while (p->local - (p->seen_tail = atomic_load_explicit(&p->tail, memory_order_acquire)) >= RING)
+			nap(&idle);
+	}
+	p->ring[p->local & (RING - 1)] = *m;
+	p->local++;
+	if ((p->local & (PUBLISH - 1)) == 0)
+		publish(p);
+}
+
+void flowpipe_sync(struct flowpipe *p)
+{
+	publish(p);
+	unsigned idle = 0;
+	while ((p->seen_tail = atomic_load_explicit(&p->tail, memory_order_acquire)) != p->local)
+		nap(&idle);
+}
+
+void flowpipe_stop(struct flowpipe *p)
+{
+	if (!p)
+		return;
+	flowpipe_sync(p);
+	atomic_store_explicit(&p->stop, true, memory_order_release);
+	pthread_join(p->th, NULL);
+	free(p->ring);
+	free(p);
+}
