@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	size_t n = strtoull(argv[2], NULL, 10);
 	if (!strcmp(argv[1], "mem")) {
 		long before = rss_kb();
-		struct store_opts so = { 0, n + 1, 24, 48 };
+		struct store_opts so = { 0, n + 1, 24, 48, false };
 		struct store *st = store_new(&so);
 		fill(st, n, 1700000000000ULL, 0);
 		long after = rss_kb();
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* The screen's default: a 60-second window, 100 rows a dimension. */
-	struct store_opts so = { 60, n + 1, 24, 48 };
+	struct store_opts so = { 60, n + 1, 24, 48, false };
 	struct store *st = store_new(&so);
 	fill(st, n, 1700000000000ULL, 50);
 	struct source_stats ss;
