@@ -25,7 +25,6 @@ run_one() {
 	side=$1 rate=$2
 	pps=$((rate / per))
 	count=$((pps * SECS))
-	sent=$((count * per))
 	port=$((20000 + $$ % 10000))
 	e0=$(rcvbuf_errors)
 	if [ "$side" = nftop ]; then
@@ -33,7 +32,7 @@ run_one() {
 			-o json >"$OUT/live_nftop.json" 2>"$OUT/live_nftop.err" &
 		pid=$!
 		sleep 1
-		"$OUT/pcap2udp" -d "127.0.0.1:$port" --pps "$pps" --count "$count" "$cap" >/dev/null 2>&1
+		"$OUT/pcap2udp" -d "127.0.0.1:$port" --pps "$pps" --count "$count" "$cap" >"$OUT/live_sent.txt" 2>&1
 		wait "$pid" || true
 		got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["flows"])' \
 			"$OUT/live_nftop.json" 2>/dev/null || echo 0)
@@ -43,13 +42,15 @@ run_one() {
 		nfcapd -b 127.0.0.1 -p "$port" -w "$OUT/live_nfcapd" -t 3600 -B "$RCVBUF" >"$OUT/live_nfcapd.log" 2>&1 &
 		pid=$!
 		sleep 1
-		"$OUT/pcap2udp" -d "127.0.0.1:$port" --pps "$pps" --count "$count" "$cap" >/dev/null 2>&1
+		"$OUT/pcap2udp" -d "127.0.0.1:$port" --pps "$pps" --count "$count" "$cap" >"$OUT/live_sent.txt" 2>&1
 		sleep 2
 		kill -TERM "$pid"
 		wait "$pid" || true
 		got=$(nfdump -R "$OUT/live_nfcapd" -I 2>/dev/null | sed -n 's/^Flows: //p')
 	fi
 	e1=$(rcvbuf_errors)
+	# The capture may hold fewer datagrams than the rate asks for.
+	sent=$(($(sed -n 's/^sent \([0-9]*\) datagrams.*/\1/p' "$OUT/live_sent.txt") * per))
 	echo "${got:-0} $sent $((e1 - e0))"
 }
 
