@@ -11,12 +11,14 @@
 
 #include "flow.h"
 
-enum flowpipe_kind { FLOWPIPE_FLOW, FLOWPIPE_ADVANCE };
+enum flowpipe_kind { FLOWPIPE_FLOW, FLOWPIPE_ADVANCE, FLOWPIPE_CALL };
 
 struct flowpipe_msg {
 	uint8_t kind;
 	uint64_t t_ms;			/* FLOWPIPE_ADVANCE: the time to move to */
 	struct flow f;			/* FLOWPIPE_FLOW */
+	void (*call)(void *arg);	/* FLOWPIPE_CALL: run on the worker, in order */
+	void *arg;
 };
 
 typedef void (*flowpipe_fn)(void *arg, const struct flowpipe_msg *m);
@@ -26,6 +28,8 @@ struct flowpipe;
 /* NULL if the thread cannot be started (the caller then works alone). */
 struct flowpipe *flowpipe_start(flowpipe_fn fn, void *arg);
 void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m);
+/* Lets the worker see everything pushed so far, without waiting for it. */
+void flowpipe_publish(struct flowpipe *p);
 void flowpipe_sync(struct flowpipe *p);
 /* Applies what is left, stops the worker and frees the pipe. */
 void flowpipe_stop(struct flowpipe *p);

@@ -63,6 +63,10 @@ void store_advance(struct store *s, uint64_t t_ms);
  * in ascending order when invert is set; returns the count. */
 size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
 		 size_t n);
+/* store_top of every dimension at once (out[d] holds n rows, cnt[d] gets the
+ * count): with split, both threads select their own dimensions at the same time. */
+void store_top_all(const struct store *s, enum sort_by by, bool invert, struct store_row *const out[DIM_COUNT],
+		   size_t n, size_t cnt[DIM_COUNT]);
 void store_totals(const struct store *s, struct counters *c);
 void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *info);
 /* The time span covered: whole-input mode gives first/last flow time seen;

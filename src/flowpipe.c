@@ -52,7 +52,11 @@ static void *worker(void *arg)
 		}
 		idle = 0;
 		while (t != h) {
-			p->fn(p->arg, &p->ring[t & (RING - 1)]);
+			const struct flowpipe_msg *m = &p->ring[t & (RING - 1)];
+			if (m->kind == FLOWPIPE_CALL)
+				m->call(m->arg);
+			else
+				p->fn(p->arg, m);
 			t++;
 			if ((t & (PUBLISH - 1)) == 0)
 				atomic_store_explicit(&p->tail, t, memory_order_release);
@@ -78,6 +82,11 @@ struct flowpipe *flowpipe_start(flowpipe_fn fn, void *arg)
 static void publish(struct flowpipe *p)
 {
 	atomic_store_explicit(&p->head, p->local, memory_order_release);
+}
+
+void flowpipe_publish(struct flowpipe *p)
+{
+	publish(p);
 }
 
 void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m)

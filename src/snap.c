@@ -28,10 +28,14 @@ struct snap *snap_build(const struct store *s, const struct decoder *d, const st
 	} else
 		sn->seconds = (uint32_t)((sn->end_ms - sn->start_ms + 999) / 1000);
 	store_totals(s, &sn->total);
+	struct store_row *rows[DIM_COUNT];
+	size_t cnt[DIM_COUNT] = { 0 };
+	for (int i = 0; i < DIM_COUNT; i++)
+		rows[i] = sn->dim[i].rows = xcalloc(topn ? topn : 1, sizeof *sn->dim[i].rows);
+	store_top_all(s, by, invert, rows, topn, cnt);
 	for (int i = 0; i < DIM_COUNT; i++) {
 		struct snap_dim *sd = &sn->dim[i];
-		sd->rows = xcalloc(topn ? topn : 1, sizeof *sd->rows);
-		sd->n = store_top(s, (enum dim)i, by, invert, sd->rows, topn);
+		sd->n = cnt[i];
 		store_dim_info(s, (enum dim)i, &sd->info);
 		if (geo && (i == DIM_SRC_AS || i == DIM_DST_AS) && sd->n) {
 			sd->label = xcalloc(sd->n, sizeof *sd->label);

@@ -464,14 +464,13 @@ static const struct store *owner(const struct store *s, enum dim d)
 	return s->peer;
 }
 
-size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
-		 size_t n)
+static size_t top_local(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
+			size_t n)
 {
 	int order = (int)by | (invert ? SORT_INVERT : 0);
 	size_t k = 0;
 	if (n == 0 || d >= DIM_COUNT)
 		return 0;
-	s = owner(s, d);
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
 	const struct ktab *t = &s->agg[d].k;
 	for (size_t j = 0; j < t->cap; j++) {
@@ -501,6 +500,46 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert
 		heap_down(out, m - 1, 0, order);
 	}
 	return k;
+}
+
+size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
+		 size_t n)
+{
+	if (d >= DIM_COUNT)
+		return 0;
+	return top_local(owner(s, d), d, by, invert, out, n);
+}
+
+struct top_req {
+	const struct store *s;
+	enum sort_by by;
+	bool invert;
+	struct store_row *const *out;
+	size_t n, *cnt;
+};
+
+static void top_mask(void *arg)
+{
+	struct top_req *r = arg;
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (r->s->mask & 1u << d)
+			r->cnt[d] = top_local(r->s, (enum dim)d, r->by, r->invert, r->out[d], r->n);
+}
+
+void store_top_all(const struct store *s, enum sort_by by, bool invert, struct store_row *const out[DIM_COUNT],
+		   size_t n, size_t cnt[DIM_COUNT])
+{
+	struct top_req mine = { s, by, invert, out, n, cnt }, theirs = mine;
+	if (s->peer) {
+		/* The worker selects its dimensions after the flows before this. */
+		theirs.s = s->peer;
+		struct flowpipe_msg m = { .kind = FLOWPIPE_CALL, .call = top_mask, .arg = &theirs };
+		flowpipe_push(s->pipe, &m);
+		flowpipe_publish(s->pipe);
+	}
+	top_mask(&mine);
+	if (s->peer)
+		flowpipe_sync(s->pipe);
 }
 
 void store_totals(const struct store *s, struct counters *c)
