@@ -376,7 +376,7 @@ static const struct opt opts[] = {
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
-	{ "threads", O_THREADS, "N", set_threads, false, "aggregation threads: 1, or 2 to keep the destination dimensions in a second thread (default 2 with 2 or more CPUs)" },
+	{ "threads", O_THREADS, "N", set_threads, false, "aggregation threads: 1, or 2 to keep most dimensions in a second thread (default 2 with 2 or more CPUs)" },
 	{ "geoip-country", O_GEO_COUNTRY, "FILE", set_geoip_country, false, "country (or city) MMDB database; default: the usual places" },
 	{ "geoip-asn", O_GEO_ASN, "FILE", set_geoip_asn, false, "ASN MMDB database; default: the usual places" },
 	{ "geoip-dir", O_GEO_DIR, "DIR", set_geoip_dir, false, "look for GeoLite2-*/dbip-*/asn.mmdb databases here first" },
