@@ -140,6 +140,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);	/* the SSH session went away: stop cleanly too */
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!c.batch) {

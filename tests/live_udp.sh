@@ -50,6 +50,31 @@ say "ok   exporters by source address: $exps"
 grep -q "listening on 127.0.0.1:$p4 \[::1\]:$p6" "$tmp/err" || die "no listening line on stderr"
 say "ok   stderr names the listening addresses"
 
+# SIGHUP (the SSH session of an on-call engineer went away) ends a collection
+# like SIGTERM: the output is still printed, and the status is 0.
+p7=$(free_port 7) || die "no free port"
+timeout 60 "$NFTOP" --no-config -b -l "127.0.0.1:$p7" --duration 30 -o json >"$tmp/out7" 2>"$tmp/err7" &
+pid=$!
+started="$started $pid"
+wait_bound "$p7" "$pid" 10 || { cat "$tmp/err7"; die "nftop did not bind"; }
+"$PCAP2UDP" -d "127.0.0.1:$p7" "$a" 2>/dev/null || die "pcap2udp failed"
+sleep 1
+child=$(pgrep -P "$pid" | head -1)	# nftop itself, under timeout(1)
+kill -HUP "${child:-$pid}"
+wait "$pid"
+rc=$?
+forget "$pid"
+[ "$rc" -eq 0 ] || die "exit status $rc after SIGHUP"
+[ "$(totals <"$tmp/out7")" = "$want_a" ] || die "after SIGHUP printed '$(totals <"$tmp/out7")', want '$want_a'"
+say "ok   SIGHUP ends the collection, prints $want_a, status 0"
+
+# A reader that goes away early (| head -1) ends nftop quietly: no SIGPIPE
+# death, no error spam, status 0.
+{ "$NFTOP" --no-config -b -r "$a" -o text -n 100; echo $? >"$tmp/rc8"; } 2>"$tmp/err8" | head -1 >/dev/null
+[ "$(cat "$tmp/rc8")" = 0 ] || die "status $(cat "$tmp/rc8") with a closed pipe"
+[ ! -s "$tmp/err8" ] || die "stderr with a closed pipe: $(cat "$tmp/err8")"
+say "ok   a closed output pipe: status 0, nothing on stderr"
+
 # -u: as root, the sockets are bound first, then nftop runs as another user
 # and still collects.
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
