@@ -18,6 +18,8 @@ int capfile_open(const char *path, struct capfile **out, char **cause);
 /* 1 with a frame, SOURCE_END at the end, or a negative err code with *cause. */
 int capfile_next(struct capfile *cf, struct frame *fr, char **cause);
 void capfile_close(struct capfile *cf);
+/* Only frames that match the BPF expression from now on (--bpf). */
+int capfile_filter(struct capfile *cf, const char *expr, char **cause);
 int capfile_dlt(const struct capfile *cf);
 uint64_t capfile_size(const struct capfile *cf);
 uint64_t capfile_offset(const struct capfile *cf);

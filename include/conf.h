@@ -32,6 +32,10 @@ struct conf {
 	char **allow;			/* --allow-exporter prefixes; none: every exporter */
 	size_t nallow;
 	char *user;			/* -u: drop root for this user after binding */
+	char *interface;		/* -i: live packet capture, metered into flows */
+	char *bpf;			/* capture filter for -i and -r packet captures */
+	bool keep_root;			/* -i as root without -u is refused unless set */
+	uint32_t active_timeout_s, inactive_timeout_s;	/* meter; 0: its defaults */
 	char **alerts;			/* --alert thresholds */
 	size_t nalerts;
 	char *alert_log, *alert_exec;

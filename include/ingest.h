@@ -14,6 +14,7 @@
 #include "store.h"
 
 struct ingest;
+struct iface;
 
 /* Called when an --interval boundary of input time passes, and at the end. */
 typedef void (*ingest_tick_fn)(void *arg, struct ingest *in);
@@ -29,6 +30,7 @@ struct ingest {
 	void *sink_arg;
 	struct source_stats done;	/* counters of sources already closed */
 	struct source *cur;		/* the source being read */
+	struct iface *ifc;		/* -i: the interface being captured */
 	char cur_name[256];		/* name of the current (or last) source */
 	uint64_t next_print_ms;		/* input time of the next interval print */
 	uint64_t input_ms;		/* input time of the newest datagram */

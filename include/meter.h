@@ -34,6 +34,9 @@ void meter_free(struct meter *m);
  * (as hdr_parse_ip fills them), ip_len its length, ts_ms its capture time. */
 void meter_packet(struct meter *m, const struct flow *pkt, uint32_t ip_len, uint64_t ts_ms,
 		  flow_emit_fn emit, void *arg);
+/* Ends the flows idle past the inactive timeout at now_ms (live capture,
+ * when no packet has come for a while). */
+void meter_expire(struct meter *m, uint64_t now_ms, flow_emit_fn emit, void *arg);
 /* Ends every flow (end of input). */
 void meter_flush(struct meter *m, flow_emit_fn emit, void *arg);
 void meter_stats(const struct meter *m, struct meter_stats *st);

@@ -269,6 +269,40 @@ static int set_user(struct conf *c, const char *v, char **cause)
 	return CONF_OK;
 }
 
+#define STRING_SETTER(fn, field) \
+	static int fn(struct conf *c, const char *v, char **cause) \
+	{ \
+		(void)cause; \
+		free(c->field); \
+		c->field = xstrdup(v); \
+		return CONF_OK; \
+	}
+
+STRING_SETTER(set_interface, interface)
+STRING_SETTER(set_bpf, bpf)
+FLAG_SETTER(set_keep_root, keep_root)
+
+static int set_timeout_field(uint32_t *field, const char *name, const char *v, char **cause)
+{
+	unsigned long n;
+	if (!parse_ulong(v, 86400, &n) || n == 0) {
+		*cause = err_fmt("%s must be seconds from 1 to 86400, not '%s'", name, v);
+		return CONF_ERROR;
+	}
+	*field = (uint32_t)n;
+	return CONF_OK;
+}
+
+static int set_active_timeout(struct conf *c, const char *v, char **cause)
+{
+	return set_timeout_field(&c->active_timeout_s, "active-timeout", v, cause);
+}
+
+static int set_inactive_timeout(struct conf *c, const char *v, char **cause)
+{
+	return set_timeout_field(&c->inactive_timeout_s, "inactive-timeout", v, cause);
+}
+
 static int set_history(struct conf *c, const char *v, char **cause)
 {
 	unsigned long n;
@@ -358,11 +392,16 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 
 enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
        O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_ALERT, O_ALERT_LOG, O_ALERT_EXEC, O_NO_ALERTS, O_BELL, O_ALERT_WARMUP, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT,
-       O_THREADS };
+       O_THREADS, O_BPF, O_KEEP_ROOT, O_ACTIVE_TIMEOUT, O_INACTIVE_TIMEOUT };
 
 static const struct opt opts[] = {
 	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
 	{ "listen", 'l', "[ADDR:]PORT", set_listen, false, "collect NetFlow/IPFIX on UDP (IPv4, or [IPv6]:PORT); repeatable; default 2055" },
+	{ "interface", 'i', "IFACE", set_interface, false, "capture packets on IFACE and meter them into flows (needs root or CAP_NET_RAW)" },
+	{ "bpf", O_BPF, "EXPR", set_bpf, false, "capture filter for -i and for -r packet captures, e.g. 'tcp and not port 22'" },
+	{ "keep-root", O_KEEP_ROOT, NULL, set_keep_root, false, "with -i as root and no -u: keep running as root" },
+	{ "active-timeout", O_ACTIVE_TIMEOUT, "SECS", set_active_timeout, false, "packets to flows: longest a flow runs before it is cut (default 300)" },
+	{ "inactive-timeout", O_INACTIVE_TIMEOUT, "SECS", set_inactive_timeout, false, "packets to flows: idle time that ends a flow (default 15)" },
 	{ "batch", 'b', NULL, set_batch, false, "no screen: print the aggregates to standard output" },
 	{ "format", 'o', "FMT", set_format, false, "batch output: text, csv or json (one object per line)" },
 	{ "top", 'n', "N", set_top, false, "rows per dimension (default 10)" },
@@ -392,7 +431,7 @@ static const struct opt opts[] = {
 	{ "history", O_HISTORY, "FLOWS", set_history, false, "screen: recent flows kept to rebuild views on a new filter or window (default 500000)" },
 	{ "theme", O_THEME, "NAME", set_theme, false, "screen colours: dark (default), light, monochrome, or a theme file path" },
 	{ "allow-exporter", O_ALLOW, "CIDR", set_allow, false, "take export datagrams only from these sources; repeatable (the rest are counted)" },
-	{ "user", 'u', "USER", set_user, false, "with --listen as root: switch to USER once the sockets are bound" },
+	{ "user", 'u', "USER", set_user, false, "as root: switch to USER once the sockets are bound or the interface is open" },
 	{ "rcvbuf", O_RCVBUF, "BYTES", set_rcvbuf, false, "UDP receive buffer (default 33554432)" },
 	{ "quiet", 'q', NULL, set_quiet, false, "no progress or summary on standard error" },
 	{ "config", 'c', "FILE", set_nothing, true, "read this config file instead of the usual ones" },
@@ -434,6 +473,8 @@ void conf_free(struct conf *c)
 	free(c->alert_exec);
 	free(c->allow);
 	free(c->user);
+	free(c->interface);
+	free(c->bpf);
 	free((char *)c->config_used);
 	free(c->filter);
 	free(c->theme);

@@ -11,6 +11,7 @@
 #include "capfile.h"
 #include "flowfile.h"
 #include "hdr.h"
+#include "iface.h"
 #include "log.h"
 #include "meter.h"
 #include "priv.h"
@@ -229,22 +230,53 @@ static bool frame_ip(int dlt, const struct frame *fr, struct flow *pkt, uint32_t
 	return hdr_parse_ip(p + skip, n - skip, proto, pkt, ip_len);
 }
 
+/* A frame's IP packet for the meter; false (counted) for anything else. */
+static bool frame_packet(struct ingest *in, int dlt, const struct frame *fr, struct flow *pkt, uint32_t *ip_len)
+{
+	memset(pkt, 0, sizeof *pkt);
+	*ip_len = 0;
+	in->done.pkt.frames++;
+	if (!frame_ip(dlt, fr, pkt, ip_len)) {
+		in->done.pkt.not_ip++;
+		return false;
+	}
+	return true;
+}
+
+static struct meter *new_meter(const struct conf *c)
+{
+	struct meter_opts mo;
+	meter_opts_default(&mo);
+	if (c->active_timeout_s)
+		mo.active_s = c->active_timeout_s;
+	if (c->inactive_timeout_s)
+		mo.inactive_s = c->inactive_timeout_s;
+	return meter_new(&mo);
+}
+
+/* Logs and counts a failure; returns rc. */
+static int failed(struct ingest *in, int rc, char *cause)
+{
+	log_msg(LOG_ERROR, "%s", cause);
+	free(cause);
+	in->errors++;
+	return rc;
+}
+
 /* A capture of ordinary traffic: packets metered into flows. */
 static int meter_capture(struct ingest *in, const char *path)
 {
 	struct capfile *cf;
 	char *cause = NULL;
 	int rc = capfile_open(path, &cf, &cause);
-	if (rc < 0) {
-		log_msg(LOG_ERROR, "%s", cause);
-		free(cause);
-		in->errors++;
-		return rc;
+	if (rc < 0)
+		return failed(in, rc, cause);
+	if (in->c->bpf && (rc = capfile_filter(cf, in->c->bpf, &cause)) < 0) {
+		capfile_close(cf);
+		return failed(in, rc, cause);
 	}
 	snprintf(in->cur_name, sizeof in->cur_name, "%s", path);
-	struct meter_opts mo;
-	meter_opts_default(&mo);
-	struct meter *m = meter_new(&mo);
+	struct meter *m = new_meter(in->c);
 	struct frame fr;
 	unsigned n = 0;
 	uint64_t base = in->done.bytes_done;	/* progress of the files before */
@@ -257,12 +289,8 @@ static int meter_capture(struct ingest *in, const char *path)
 		in->done.bytes_done = base + capfile_offset(cf);
 		struct flow pkt;
 		uint32_t ip_len = 0;
-		memset(&pkt, 0, sizeof pkt);
-		in->done.pkt.frames++;
-		if (!frame_ip(capfile_dlt(cf), &fr, &pkt, &ip_len)) {
-			in->done.pkt.not_ip++;
+		if (!frame_packet(in, capfile_dlt(cf), &fr, &pkt, &ip_len))
 			continue;
-		}
 		interval_ticks(in, fr.ts_ms);
 		pace(in, fr.ts_ms);
 		in->input_ms = fr.ts_ms;
@@ -285,12 +313,8 @@ static int replay_flowfile(struct ingest *in, const char *path, enum input_kind 
 	struct flowfile *ff;
 	char *cause = NULL;
 	int rc = flowfile_open(path, kind, &ff, &cause);
-	if (rc < 0) {
-		log_msg(LOG_ERROR, "%s", cause);
-		free(cause);
-		in->errors++;
-		return rc;
-	}
+	if (rc < 0)
+		return failed(in, rc, cause);
 	snprintf(in->cur_name, sizeof in->cur_name, "%s", path);
 	unsigned n = 0;
 	struct flow f;
@@ -401,10 +425,83 @@ void ingest_run(struct ingest *in)
 		ingest_live(in);
 }
 
+/* -i: the interface is opened (as root), then privileges go. */
+static int open_iface(struct ingest *in)
+{
+	char *cause = NULL;
+	int rc = iface_open(in->c->interface, in->c->bpf, &in->ifc, &cause);
+	if (rc < 0)
+		return failed(in, rc, cause);
+	snprintf(in->cur_name, sizeof in->cur_name, "%s", in->c->interface);
+	if (!in->c->quiet)
+		log_msg(LOG_INFO, "capturing on %s", in->c->interface);
+	if (in->c->user && (rc = priv_drop(in->c->user, &cause)) < 0) {
+		iface_close(in->ifc);
+		in->ifc = NULL;
+		return failed(in, rc, cause);
+	}
+	return ERR_OK;
+}
+
+/* Packets captured on an interface, metered into flows until --duration or
+ * *stop; idle ticks expire flows by wall time and keep the hook running. */
+static int capture_live(struct ingest *in)
+{
+	char *cause = NULL;
+	int rc = ERR_OK;
+	struct meter *m = new_meter(in->c);
+	uint64_t started = ingest_mono_ms();
+	uint64_t limit = (uint64_t)(in->c->duration_s * 1000);
+	unsigned n = 0;
+	while (!(in->stop && *in->stop)) {
+		uint64_t now = ingest_mono_ms();
+		if (limit && now - started >= limit)
+			break;
+		int timeout = 200;
+		if (limit && limit - (now - started) < (uint64_t)timeout)
+			timeout = (int)(limit - (now - started));
+		poll_hook(in, &n);
+		struct frame fr;
+		rc = iface_next(in->ifc, &fr, timeout, &cause);
+		if (rc < 0) {
+			failed(in, rc, cause);
+			break;
+		}
+		uint64_t t = wall_ms();
+		struct flow pkt;
+		uint32_t ip_len = 0;
+		bool ip = rc == 1 && frame_packet(in, iface_dlt(in->ifc), &fr, &pkt, &ip_len);
+		if (ip)
+			t = fr.ts_ms;
+		interval_ticks(in, t);
+		store_advance(in->store, t);
+		in->input_ms = t;
+		if (ip)
+			meter_packet(m, &pkt, ip_len, t, on_flow, in);
+		else
+			meter_expire(m, t, on_flow, in);
+		if (rc == 0 && in->hook)
+			in->hook(in->hook_arg, in);	/* quiet link: the screen still answers */
+		if (rc == 0 || (n & 1023) == 0)
+			in->done.kernel_drops = iface_drops(in->ifc);
+	}
+	meter_flush(m, on_flow, in);
+	struct meter_stats ms;
+	meter_stats(m, &ms);
+	in->metered_packets += ms.packets;
+	meter_free(m);
+	in->done.kernel_drops = iface_drops(in->ifc);
+	iface_close(in->ifc);
+	in->ifc = NULL;
+	return rc < 0 ? rc : ERR_OK;
+}
+
 int ingest_open_live(struct ingest *in)
 {
-	if (in->cur)
+	if (in->cur || in->ifc)
 		return ERR_OK;
+	if (in->c->interface)
+		return open_iface(in);
 	struct source *s = NULL;
 	char *cause = NULL;
 	int rc = source_udp_open(in->c->listen, in->c->nlisten, in->c->rcvbuf, &s, &cause);
@@ -426,6 +523,8 @@ int ingest_live(struct ingest *in)
 	int rc = ingest_open_live(in);
 	if (rc < 0)
 		return rc;
+	if (in->ifc)
+		return capture_live(in);
 	struct source *s = in->cur;
 	uint64_t started = ingest_mono_ms();
 	uint64_t limit = (uint64_t)(in->c->duration_s * 1000);

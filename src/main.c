@@ -11,6 +11,7 @@
 
 #include "batch.h"
 #include "conf.h"
+#include "err.h"
 #include "decode.h"
 #include "alerting.h"
 #include "enrich.h"
@@ -129,8 +130,14 @@ int main(int argc, char **argv)
 		conf_free(&c);
 		return 0;
 	}
-	if (c.nread && c.nlisten) {
-		fprintf(stderr, "nftop: give either -r files or -l addresses, not both\n");
+	if ((c.nread > 0) + (c.nlisten > 0) + (c.interface != NULL) > 1) {
+		fprintf(stderr, "nftop: give one of -r files, -l addresses or -i interface\n");
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+	if (c.interface && geteuid() == 0 && !c.user && !c.keep_root) {
+		fprintf(stderr, "nftop: refusing to capture on %s as root; give -u USER to drop privileges "
+			"once it is open, or --keep-root\n", c.interface);
 		conf_free(&c);
 		return EXIT_USAGE;
 	}
@@ -196,6 +203,19 @@ int main(int argc, char **argv)
 	in.sink = batch_sink;
 	in.sink_arg = &bs;
 
+	/* Sockets or the interface first: if they cannot be opened there is
+	 * nothing to print, only the one-line reason. */
+	int open_rc = c.nread ? ERR_OK : ingest_open_live(&in);
+	if (open_rc < 0) {
+		filter_free(flt);
+		geo_free(geo);
+		alerting_close(al);
+		ingest_free(&in);
+		store_free(store);
+		decoder_free(dec);
+		conf_free(&c);
+		return open_rc == ERR_ARG ? EXIT_USAGE : EXIT_INPUT;
+	}
 	ingest_run(&in);
 	/* The last print: the whole input, the last window, or the last interval. */
 	ingest_finish(&in);

@@ -144,6 +144,11 @@ void meter_packet(struct meter *m, const struct flow *pkt, uint32_t ip_len, uint
 		end_flow(m, f, emit, arg);
 }
 
+void meter_expire(struct meter *m, uint64_t now_ms, flow_emit_fn emit, void *arg)
+{
+	expire(m, now_ms, emit, arg);
+}
+
 void meter_flush(struct meter *m, flow_emit_fn emit, void *arg)
 {
 	while (m->oldest)

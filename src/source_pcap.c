@@ -47,6 +47,22 @@ int capfile_next(struct capfile *cf, struct frame *fr, char **cause)
 	return 1;
 }
 
+int capfile_filter(struct capfile *cf, const char *expr, char **cause)
+{
+	struct bpf_program prog;
+	if (pcap_compile(cf->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		*cause = err_fmt("--bpf: %s", pcap_geterr(cf->p));
+		return ERR_ARG;
+	}
+	int rc = pcap_setfilter(cf->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		*cause = err_fmt("--bpf: %s", pcap_geterr(cf->p));
+		return ERR_ARG;
+	}
+	return ERR_OK;
+}
+
 void capfile_close(struct capfile *cf)
 {
 	if (!cf)
