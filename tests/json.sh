@@ -156,6 +156,7 @@ t "bad lines: bad_records = 9" python3 -c 'import json,sys; d=json.loads(open(sy
 lines=$(sed -n 's/^nftop: .*json-mixed\.jsonl:\([0-9]*\): .*/\1/p' "$tmp/bad.err" | tr '\n' ' ')
 t "bad lines: each named on stderr with its line number (2 3 5 7 8 9 10 11 12)" [ "$lines" = "2 3 5 7 8 9 10 11 12 " ]
 [ "$lines" = "2 3 5 7 8 9 10 11 12 " ] || sed 's/^/#   /' "$tmp/bad.err"
+t "bad lines: the text header says 'bad records 9'" sh -c '"$1" --no-config -b -r "$2" 2>/dev/null | head -n 1 | grep -q "bytes 1230  bad records 9\$"' sh "$NFTOP" "$bad"
 t "bad lines: one message a line, printable" [ "$(LC_ALL=C grep -c '[^[:print:]]' "$tmp/bad.err")" = 0 ]
 # tests/data/bad/json-huge.jsonl: good (1000 bytes), a 70,079-byte line, good (200 bytes)
 "$NFTOP" --no-config -b -q -o json -r - <"$data/bad/json-huge.jsonl" >"$tmp/huge.json" 2>"$tmp/huge.err"
