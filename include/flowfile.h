@@ -4,6 +4,7 @@
 #ifndef NFTOP_FLOWFILE_H
 #define NFTOP_FLOWFILE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "flow.h"
@@ -43,6 +44,7 @@ struct flowfile {
 	const struct flowfile_ops *ops;
 	void *self;
 	char *name;
+	bool unscaled;		/* packets and bytes as sampled: flowfile_scale() multiplies them */
 };
 
 /* Opens a file of the given kind (not INPUT_PCAP). */
@@ -50,6 +52,9 @@ int flowfile_open(const char *path, enum input_kind kind, struct flowfile **out,
 int flowfile_next(struct flowfile *ff, struct flow *f, char **cause);
 void flowfile_stats(const struct flowfile *ff, struct flowfile_stats *st);
 void flowfile_close(struct flowfile *ff);
+/* For a file whose counters are as sampled, multiplies f's packets and bytes
+ * by f->sampling (saturating) unless no_scale; other files are left alone. */
+void flowfile_scale(const struct flowfile *ff, struct flow *f, bool no_scale);
 
 /* The readers, each in its own module. */
 int nfcapd_open(const char *path, struct flowfile **out, char **cause);

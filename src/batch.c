@@ -229,9 +229,12 @@ static void print_text(FILE *o, const struct snap *sn)
 {
 	char t0[32], t1[32], k[FLOW_ADDRSTRLEN], nb[FLOW_ADDRSTRLEN], a[FLOW_ADDRSTRLEN];
 	fprintf(o, "window %s .. %s (%" PRIu32 " s)  flows %" PRIu64 "  packets %" PRIu64
-		"  bytes %" PRIu64 "\n", iso_time(sn->start_ms, t0, sizeof t0),
+		"  bytes %" PRIu64, iso_time(sn->start_ms, t0, sizeof t0),
 		iso_time(sn->end_ms, t1, sizeof t1), sn->seconds, sn->total.flows, sn->total.packets,
 		sn->total.bytes);
+	if (sn->src.bad_records)
+		fprintf(o, "  bad records %" PRIu64, sn->src.bad_records);
+	fputc('\n', o);
 	fprintf(o, "\n%-40s %-8s %10s %10s %9s %7s %7s %8s %8s\n", "exporter", "protocol", "datagrams",
 		"flows", "malformed", "waiting", "dropped", "seq_lost", "sampling");
 	for (size_t i = 0; i < sn->nexp; i++) {

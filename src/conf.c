@@ -411,7 +411,7 @@ static const struct opt opts[] = {
 	{ "interval", O_INTERVAL, "DUR", set_interval, false, "batch: print every DUR of input time (window defaults to DUR)" },
 	{ "duration", O_DURATION, "DUR", set_duration, false, "batch with --listen: stop after DUR" },
 	{ "speed", O_SPEED, "X", set_speed, false, "replay speed: 0 as fast as possible (batch default), 1 real time (screen default), N times faster" },
-	{ "format-in", O_FORMAT_IN, "KIND", set_format_in, false, "what -r files hold: auto (default: judged by their first bytes), pcap-export, pcap-packets (traffic metered into flows), nfcapd, or json (goflow2 JSON lines)" },
+	{ "format-in", O_FORMAT_IN, "KIND", set_format_in, false, "what -r files hold: auto (default: judged by their first bytes), pcap-export, pcap-packets (traffic metered into flows), nfcapd, or json (goflow2 -format json lines; counters scaled by sampling_rate unless --no-scale; -r - reads stdin)" },
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
@@ -723,6 +723,7 @@ void conf_usage(FILE *out)
 	      "  nftop -b -r export.pcap -w 1m --interval 1m -o csv   one CSV block per minute\n"
 	      "  nftop -b -l 2055 -l [::1]:4739 --duration 30s       collect for 30 s, then print\n"
 	      "  nftop -b -r a.pcap -r b.pcap --port 2055 -s packets  two files, one port, by packets\n"
+	      "  goflow2 -format json | nftop -r -          goflow2's flows on the screen\n"
 	      "\nexit status: 0 success, 1 an input could not be read or decoded, 2 usage error.\n", out);
 }
 

@@ -118,3 +118,16 @@ void flowfile_close(struct flowfile *ff)
 	free(ff->name);
 	free(ff);
 }
+
+static uint64_t mul_sat(uint64_t a, uint32_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+void flowfile_scale(const struct flowfile *ff, struct flow *f, bool no_scale)
+{
+	if (!ff->unscaled || no_scale || f->sampling <= 1)
+		return;
+	f->bytes = mul_sat(f->bytes, f->sampling);
+	f->packets = mul_sat(f->packets, f->sampling);
+}

@@ -336,6 +336,7 @@ static int replay_flowfile(struct ingest *in, const char *path, enum input_kind 
 			in->errors++;
 			break;
 		}
+		flowfile_scale(ff, &f, in->c->no_scale);
 		uint64_t t = f.recv_ms ? f.recv_ms : f.last_ms;
 		if (t) {
 			interval_ticks(in, t);

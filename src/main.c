@@ -151,7 +151,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!c.batch) {
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		/* Standard input may be data (-r -): keys then come from /dev/tty. */
+		if (!isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "nftop: the screen needs a terminal; use -b for batch output\n");
 			conf_free(&c);
 			return EXIT_USAGE;

@@ -3,14 +3,17 @@
 #include <locale.h>
 #include <ncurses.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "term.h"
 #include "ui.h"
 
 static atomic_int term_up;
+static FILE *tty_in;		/* the keyboard when standard input carries data (-r -) */
 static attr_t role_attr[ROLE_COUNT];
 static short role_pair[ROLE_COUNT];
 
@@ -51,9 +54,22 @@ bool term_start(struct theme *t, bool *utf8, char **cause)
 	setlocale(LC_ALL, "");
 	const char *cs = nl_langinfo(CODESET);
 	*utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
-	if (!newterm(NULL, stdout, stdin)) {
+	/* Keys come from the terminal, not from standard input when that is
+	 * a pipe or a file (`goflow2 | nftop -r -`), as less(1) does. */
+	FILE *keys = stdin;
+	if (!isatty(STDIN_FILENO)) {
+		if (!(tty_in = fopen("/dev/tty", "r"))) {
+			*cause = err_fmt("standard input is not a terminal and /dev/tty cannot be opened; use -b for batch output");
+			return false;
+		}
+		keys = tty_in;
+	}
+	if (!newterm(NULL, stdout, keys)) {
 		*cause = err_fmt("cannot start the screen (TERM=%s); use -b for batch output",
 				 getenv("TERM") ? getenv("TERM") : "unset");
+		if (tty_in)
+			fclose(tty_in);
+		tty_in = NULL;
 		return false;
 	}
 	term_up = 1;
@@ -69,13 +85,19 @@ bool term_start(struct theme *t, bool *utf8, char **cause)
 
 void term_end(void)
 {
-	if (atomic_exchange(&term_up, 0))
+	if (atomic_exchange(&term_up, 0)) {
 		endwin();
+		if (tty_in)
+			fclose(tty_in);
+		tty_in = NULL;
+	}
 }
 
 void term_emergency_end(void)
 {
-	term_end();
+	/* No fclose here: a signal handler may run this. */
+	if (atomic_exchange(&term_up, 0))
+		endwin();
 }
 
 void term_size(int *w, int *h)

@@ -4,8 +4,8 @@
 # Run as root or with sudo. Only packages that are missing are installed.
 set -eu
 pkgs="build-essential autoconf automake pkg-config libpcap-dev libncurses-dev
-libmaxminddb-dev uthash-dev python3 netbase softflowd nfdump tshark tmux
-libmaxmind-db-writer-perl"
+libmaxminddb-dev libjansson-dev uthash-dev python3 netbase softflowd nfdump tshark tmux
+libmaxmind-db-writer-perl pmacct"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
