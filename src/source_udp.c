@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/sock_diag.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -207,6 +208,20 @@ static void udp_stats_get(const void *self, struct source_stats *st)
 {
 	const struct udp_src *s = self;
 	*st = s->st;
+	/* SO_RXQ_OVFL only tells on the next datagram that arrives; a socket
+	 * that overflowed and then went quiet is asked directly. */
+	uint64_t drops = 0;
+	for (size_t i = 0; i < s->nfd; i++) {
+		uint32_t mem[SK_MEMINFO_VARS];
+		socklen_t len = sizeof mem;
+		if (getsockopt(s->fd[i], SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+		    len >= (SK_MEMINFO_DROPS + 1) * sizeof mem[0])
+			drops += mem[SK_MEMINFO_DROPS];
+		else
+			return;
+	}
+	if (drops > st->kernel_drops)
+		st->kernel_drops = drops;
 }
 
 static void udp_close(void *self)
