@@ -14,7 +14,12 @@ struct frame {
 	uint64_t ts_ms;
 };
 
+#include <stdio.h>
+
 int capfile_open(const char *path, struct capfile **out, char **cause);
+/* The same over an open stream (taken over: closed with the capfile, or on
+ * failure); name is for messages. The fuzz target's entry. */
+int capfile_open_file(FILE *f, const char *name, uint64_t size, struct capfile **out, char **cause);
 /* 1 with a frame, SOURCE_END at the end, or a negative err code with *cause. */
 int capfile_next(struct capfile *cf, struct frame *fr, char **cause);
 void capfile_close(struct capfile *cf);

@@ -141,8 +141,6 @@ static bool pcap_magic(const uint8_t m[4])
 
 int capfile_open(const char *path, struct capfile **out, char **cause)
 {
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	uint8_t magic[4];
 	struct stat sb;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -154,26 +152,33 @@ int capfile_open(const char *path, struct capfile **out, char **cause)
 		*cause = err_fmt("%s: is a directory", path);
 		return ERR_IO;
 	}
+	return capfile_open_file(f, path, (uint64_t)sb.st_size, out, cause);
+}
+
+int capfile_open_file(FILE *f, const char *name, uint64_t size, struct capfile **out, char **cause)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	uint8_t magic[4];
 	size_t got = fread(magic, 1, 4, f);
 	if (got < 4 || !pcap_magic(magic)) {
 		fclose(f);
 		if (got < 4)
-			*cause = err_fmt("%s: offset 0: file too short for a capture (%zu bytes)", path, got);
+			*cause = err_fmt("%s: offset 0: file too short for a capture (%zu bytes)", name, got);
 		else
 			*cause = err_fmt("%s: offset 0: not a pcap or pcapng capture (magic %02x%02x%02x%02x)",
-					 path, magic[0], magic[1], magic[2], magic[3]);
+					 name, magic[0], magic[1], magic[2], magic[3]);
 		return ERR_FORMAT;
 	}
 	rewind(f);
 	pcap_t *p = pcap_fopen_offline(f, errbuf);
 	if (!p) {
 		fclose(f);
-		*cause = err_fmt("%s: offset 0: %s", path, errbuf);
+		*cause = err_fmt("%s: offset 0: %s", name, errbuf);
 		return ERR_FORMAT;
 	}
 	int dlt = pcap_datalink(p);
 	if (!pkt_linktype_ok(dlt)) {
-		*cause = err_fmt("%s: unsupported link type %s (%d)", path,
+		*cause = err_fmt("%s: unsupported link type %s (%d)", name,
 				 pcap_datalink_val_to_name(dlt) ? pcap_datalink_val_to_name(dlt) : "?", dlt);
 		pcap_close(p);
 		return ERR_FORMAT;
@@ -181,9 +186,9 @@ int capfile_open(const char *path, struct capfile **out, char **cause)
 	struct capfile *cf = xcalloc(1, sizeof *cf);
 	cf->p = p;
 	cf->f = f;
-	cf->path = xstrdup(path);
+	cf->path = xstrdup(name);
 	cf->dlt = dlt;
-	cf->size = (uint64_t)sb.st_size;
+	cf->size = size;
 	*out = cf;
 	return ERR_OK;
 }
