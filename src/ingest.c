@@ -444,6 +444,16 @@ static int open_iface(struct ingest *in)
 	return ERR_OK;
 }
 
+/* How long a live loop may wait for input: up to 200 ms, less near the end
+ * of --duration (limit ms from started; 0 for none), -1 once it has passed. */
+static int live_timeout(uint64_t started, uint64_t limit)
+{
+	uint64_t spent = ingest_mono_ms() - started;
+	if (limit && spent >= limit)
+		return -1;
+	return limit && limit - spent < 200 ? (int)(limit - spent) : 200;
+}
+
 /* Packets captured on an interface, metered into flows until --duration or
  * *stop; idle ticks expire flows by wall time and keep the hook running. */
 static int capture_live(struct ingest *in)
@@ -454,13 +464,8 @@ static int capture_live(struct ingest *in)
 	uint64_t started = ingest_mono_ms();
 	uint64_t limit = (uint64_t)(in->c->duration_s * 1000);
 	unsigned n = 0;
-	while (!(in->stop && *in->stop)) {
-		uint64_t now = ingest_mono_ms();
-		if (limit && now - started >= limit)
-			break;
-		int timeout = 200;
-		if (limit && limit - (now - started) < (uint64_t)timeout)
-			timeout = (int)(limit - (now - started));
+	int timeout;
+	while (!(in->stop && *in->stop) && (timeout = live_timeout(started, limit)) >= 0) {
 		poll_hook(in, &n);
 		struct frame fr;
 		rc = iface_next(in->ifc, &fr, timeout, &cause);
@@ -530,13 +535,8 @@ int ingest_live(struct ingest *in)
 	uint64_t started = ingest_mono_ms();
 	uint64_t limit = (uint64_t)(in->c->duration_s * 1000);
 	struct datagram dg;
-	while (!(in->stop && *in->stop)) {
-		uint64_t now = ingest_mono_ms();
-		if (limit && now - started >= limit)
-			break;
-		int timeout = 200;
-		if (limit && limit - (now - started) < (uint64_t)timeout)
-			timeout = (int)(limit - (now - started));
+	int timeout;
+	while (!(in->stop && *in->stop) && (timeout = live_timeout(started, limit)) >= 0) {
 		if (in->hook)
 			in->hook(in->hook_arg, in);
 		rc = source_next(s, &dg, timeout, &cause);

@@ -206,23 +206,16 @@ int main(int argc, char **argv)
 
 	/* Sockets or the interface first: if they cannot be opened there is
 	 * nothing to print, only the one-line reason. */
-	int open_rc = c.nread ? ERR_OK : ingest_open_live(&in);
+	int status, open_rc = c.nread ? ERR_OK : ingest_open_live(&in);
 	if (open_rc < 0) {
-		filter_free(flt);
-		geo_free(geo);
-		alerting_close(al);
-		ingest_free(&in);
-		store_free(store);
-		decoder_free(dec);
-		conf_free(&c);
-		return open_rc == ERR_ARG ? EXIT_USAGE : EXIT_INPUT;
+		status = open_rc == ERR_ARG ? EXIT_USAGE : EXIT_INPUT;
+	} else {
+		ingest_run(&in);
+		/* The last print: the whole input, the last window, or the last interval. */
+		ingest_finish(&in);
+		print_snapshot(&pr, &in);
+		status = in.errors ? EXIT_INPUT : 0;
 	}
-	ingest_run(&in);
-	/* The last print: the whole input, the last window, or the last interval. */
-	ingest_finish(&in);
-	print_snapshot(&pr, &in);
-
-	int status = in.errors ? EXIT_INPUT : 0;
 	filter_free(flt);
 	geo_free(geo);
 	alerting_close(al);
