@@ -43,30 +43,30 @@ while time.time() - t0 < secs - 2:
     s.sendto(struct.pack(">HHIIIIBBH", 5, 30, 1000, now, 0, seq, 0, 0, 0) + recs, ("127.0.0.1", port))
     seq += 30
     n += 1
-    due = t0 + n / pps
-    if due > time.time():
-        time.sleep(due - time.time())
+    wait = t0 + n / pps - time.time()
+    if wait > 0:
+        time.sleep(wait)
 PY
 sender=$!
 echo "== soak: $SECS s, --max-keys $MAX_KEYS, $PPS datagrams/s x 30 new keys"
-echo "   seconds  RSS (MiB)"
 i=0
 while kill -0 "$pid" 2>/dev/null; do
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
-	[ -n "$rss" ] && printf '   %7d  %9.1f\n' "$i" "$(echo "$rss / 1024" | bc -l)" | tee -a "$out/rss.txt" >/dev/null &&
-		echo "$i $rss" >>"$out/series"
+	[ -n "$rss" ] && echo "$i $rss" >>"$out/series"
 	sleep 10
 	i=$((i + 10))
 done
 wait "$sender" 2>/dev/null || true
 wait "$pid" || true
-cat "$out/rss.txt"
 python3 - "$out/series" "$out/nftop.json" "$MAX_KEYS" <<'PY'
 import json, sys
 series = [tuple(map(int, l.split())) for l in open(sys.argv[1])]
 d = json.loads(open(sys.argv[2]).read().splitlines()[-1])
 keys = d["keys"]["src_ip"]
 print("   flows %d; src_ip tracked %d (cap %s), evicted %d" % (d["totals"]["flows"], keys["tracked"], sys.argv[3], keys["evicted"]))
+print("   seconds  RSS (MiB)")
+for t, r in series:
+    print("   %7d  %9.1f" % (t, r / 1024))
 ref = [r for t, r in series if t >= 60]
 if not ref:
     print("   too short for a verdict (needs more than 60 s)")
