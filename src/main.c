@@ -16,6 +16,7 @@
 #include "enrich.h"
 #include "geo.h"
 #include "log.h"
+#include "nfcapd.h"
 #include "filter.h"
 #include "ingest.h"
 #include "screen.h"
@@ -128,6 +129,12 @@ int main(int argc, char **argv)
 		print_version(&c);
 		conf_free(&c);
 		return 0;
+	}
+	if (c.nread_dir && nfcapd_dir_expand(&c, &cause) < 0) {
+		fprintf(stderr, "nftop: %s\n", cause);
+		free(cause);
+		conf_free(&c);
+		return EXIT_INPUT;
 	}
 	if (c.nread && c.nlisten) {
 		fprintf(stderr, "nftop: give either -r files or -l addresses, not both\n");
