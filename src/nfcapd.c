@@ -133,6 +133,30 @@ static long inflate_block(struct nfcapd *r, size_t n, const char **why)
 	return -1;
 }
 
+/* Whether the nrec records of a block lie inside its len bytes, each at
+ * least a record header long; checked before any is used, so a block is
+ * read whole or not at all. */
+static bool records_fit(const uint8_t *b, size_t len, uint32_t nrec, char *why, size_t whylen)
+{
+	size_t off = 0;
+	for (uint32_t i = 0; i < nrec; i++) {
+		size_t left = len - off;
+		if (left < 4) {
+			snprintf(why, whylen, "record %" PRIu32 " of %" PRIu32 " starts past the %zu bytes of the block", i,
+				 nrec, len);
+			return false;
+		}
+		uint16_t size = nfcapd_le16(b + off + 2);
+		if (size < 4 || size > left) {
+			snprintf(why, whylen, "record %" PRIu32 " (type %u) at block byte %zu has size %u (%zu bytes left)", i,
+				 nfcapd_le16(b + off), off, size, left);
+			return false;
+		}
+		off += size;
+	}
+	return true;
+}
+
 /* Reads the next block into r->cur. FLOWFILE_FLOW when one was read (it
  * may hold no flow), FLOWFILE_BAD for a block of a type that is skipped,
  * FLOWFILE_END, or a negative error. */
@@ -192,6 +216,8 @@ static int next_block(struct nfcapd *r, char **cause)
 	r->comp = keep;
 	if (n < 0)
 		return fail(r, ERR_MALFORMED, cause, bad);
+	if (!records_fit(r->plain, (size_t)n, nrec, why, sizeof why))
+		return fail(r, ERR_MALFORMED, cause, why);
 	r->cur = r->plain;
 	r->cur_len = (size_t)n;
 	r->rec_off = 0;
@@ -247,20 +273,9 @@ static int nf_next(void *self, struct flow *f, char **cause)
 	struct nfcapd *r = self;
 	for (;;) {
 		if (r->cur && r->rec < r->nrec) {
-			char why[128];
-			size_t left = r->cur_len - r->rec_off;
+			/* records_fit() has checked every size */
 			const uint8_t *p = r->cur + r->rec_off;
-			uint16_t size = left >= 4 ? nfcapd_le16(p + 2) : 0;
-			if (left < 4) {
-				snprintf(why, sizeof why, "record %" PRIu32 " of %" PRIu32 " starts past the %zu bytes of the block",
-					 r->rec, r->nrec, r->cur_len);
-				return fail(r, ERR_MALFORMED, cause, why);
-			}
-			if (size < 4 || size > left) {
-				snprintf(why, sizeof why, "record %" PRIu32 " (type %u) at block byte %zu has size %u (%zu bytes left)",
-					 r->rec, nfcapd_le16(p), r->rec_off, size, left);
-				return fail(r, ERR_MALFORMED, cause, why);
-			}
+			uint16_t size = nfcapd_le16(p + 2);
 			r->rec_off += size;
 			r->rec++;
 			char *bad = NULL;
