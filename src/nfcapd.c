@@ -77,12 +77,15 @@ static int fail(struct nfcapd *r, int code, char **cause, const char *why)
 	return code;
 }
 
-/* Decompresses r->raw[0..n) into r->plain; the size out, or -1 with *why. */
-static long inflate_block(struct nfcapd *r, size_t n, const char **why)
+/* Decompresses r->raw[0..n) into r->plain (allocated at the first
+ * compressed block); the size out, or -1 with *why. Uncompressed data
+ * stay in r->raw. */
+static long inflate_block(struct nfcapd *r, enum compression c, size_t n, const char **why)
 {
-	switch (r->comp) {
+	if (c != C_NONE && !r->plain)
+		r->plain = xmalloc(NFCAPD_BLOCK_MAX);
+	switch (c) {
 	case C_NONE:
-		memcpy(r->plain, r->raw, n);
 		return (long)n;
 	case C_LZO: {
 		lzo_uint out = NFCAPD_BLOCK_MAX;
@@ -208,17 +211,15 @@ static int next_block(struct nfcapd *r, char **cause)
 		r->st.bad++;
 		return FLOWFILE_BAD;
 	}
-	enum compression keep = r->comp;
-	if (r->layout == 2 && (flags & BLOCK_UNCOMPRESSED))
-		r->comp = C_NONE;
+	enum compression c = r->layout == 2 && (flags & BLOCK_UNCOMPRESSED) ? C_NONE : r->comp;
 	const char *bad = NULL;
-	long n = inflate_block(r, size, &bad);
-	r->comp = keep;
+	long n = inflate_block(r, c, size, &bad);
 	if (n < 0)
 		return fail(r, ERR_MALFORMED, cause, bad);
-	if (!records_fit(r->plain, (size_t)n, nrec, why, sizeof why))
+	const uint8_t *b = c == C_NONE ? r->raw : r->plain;
+	if (!records_fit(b, (size_t)n, nrec, why, sizeof why))
 		return fail(r, ERR_MALFORMED, cause, why);
-	r->cur = r->plain;
+	r->cur = b;
 	r->cur_len = (size_t)n;
 	r->rec_off = 0;
 	r->nrec = nrec;
@@ -333,7 +334,6 @@ static int start(struct nfcapd *r, struct flowfile **out, char **cause)
 		nf_close(r);
 		return rc;
 	}
-	r->plain = xmalloc(NFCAPD_BLOCK_MAX);
 	r->st.bytes_total = r->size;
 	struct flowfile *ff = xcalloc(1, sizeof *ff);
 	ff->ops = &nfcapd_ops;
