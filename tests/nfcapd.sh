@@ -118,7 +118,7 @@ specs="none::0"
 for s in lzo:-z:1:LZO lz4:-y:3:LZ4 bz2:-j:2:BZ2; do
 	opt=$(echo "$s" | cut -d: -f2)
 	label=${s##*:}
-	if printf '%s\n' "$help" | grep -q -- "^$opt[[:space:]].*$label compress"; then
+	if printf '%s\n' "$help" | grep -q -- "^${opt}[[:space:]].*$label compress"; then
 		specs="$specs ${s%:*}"
 	else
 		say "note: this nfcapd cannot write $label files; not tested with nfcapd"
@@ -143,7 +143,7 @@ for spec in $specs; do
 	timeout 60 softflowd -r "$tmp/p$i.pcap" -n "127.0.0.1:$port" -v "$ver" -m 65536 -a -A milli \
 		-p "$tmp/softflowd.pid" >"$tmp/softflowd.$i.log" 2>&1 || bad "$name: softflowd failed"
 	nfcapd_stop || { bad "$name: nfcapd did not stop"; continue; }
-	f=$(ls "$tmp/d$i"/nfcapd.2* 2>/dev/null | head -1)
+	f=$(find "$tmp/d$i" -name 'nfcapd.2*' | head -1)
 	[ -n "$f" ] || { bad "$name: nfcapd wrote no file"; continue; }
 	got=$(od -An -tu1 -j16 -N1 "$f" | tr -d ' ')
 	[ "$got" = "$code" ] || bad "$name: header compression byte $got, $code expected"
@@ -166,6 +166,7 @@ else
 fi
 
 # ---- 3. -R over an nfcapd -S 1 tree
+# shellcheck disable=SC2086  # $files is a list of paths without spaces (mktemp)
 set -- $files
 if [ $# -eq 4 ]; then
 	tree=$tmp/tree
@@ -179,9 +180,16 @@ if [ $# -eq 4 ]; then
 	cp "$3" "$tree/2026/02/01/nfcapd.current.4242"
 	if timeout 60 "$NFTOP" --no-config -v -b -o json -R "$tree" >"$tmp/R.json" 2>"$tmp/R.err"; then
 		got=$(json_field "$tmp/R.json" '"%d %d %d" % (d["totals"]["flows"], d["totals"]["packets"], d["totals"]["bytes"])')
-		[ "$got" = "$ref" ] && say "ok   -R totals: $got (nfdump -R -I: $ref)" || bad "-R totals: nftop '$got', nfdump -R -I '$ref'"
-		grep -q "nfcapd.current.4242: skipped" "$tmp/R.err" && say "ok   -R -v names the skipped nfcapd.current file" ||
+		if [ "$got" = "$ref" ]; then
+			say "ok   -R totals: $got (nfdump -R -I: $ref)"
+		else
+			bad "-R totals: nftop '$got', nfdump -R -I '$ref'"
+		fi
+		if grep -q "nfcapd.current.4242: skipped" "$tmp/R.err"; then
+			say "ok   -R -v names the skipped nfcapd.current file"
+		else
 			bad "-R -v did not name the skipped file: $(cat "$tmp/R.err")"
+		fi
 	else
 		cat "$tmp/R.err"
 		bad "nftop -R failed"
