@@ -6,7 +6,7 @@
 srcdir=${top_srcdir:-.}
 builddir=${top_builddir:-.}
 fail=0
-for name in decode pkt filter theme conf json capfile; do
+for name in decode pkt filter theme conf json capfile nfcapd; do
 	prog=$builddir/fuzz/fuzz_$name
 	dir=$srcdir/fuzz/corpus/$name
 	if [ ! -x "$prog" ]; then

@@ -16,6 +16,8 @@ enum format_in { FORMAT_IN_AUTO, FORMAT_IN_EXPORTS, FORMAT_IN_PACKETS, FORMAT_IN
 struct conf {
 	char **read;			/* -r files, in order */
 	size_t nread;
+	char **read_dir;		/* -R directories of nfcapd files; main adds their files to read */
+	size_t nread_dir;
 	char **listen;			/* -l addresses */
 	size_t nlisten;
 	bool batch;

@@ -76,6 +76,12 @@ static int set_read(struct conf *c, const char *v, char **cause)
 	return set_list(&c->read, &c->nread, v);
 }
 
+static int set_read_dir(struct conf *c, const char *v, char **cause)
+{
+	(void)cause;
+	return set_list(&c->read_dir, &c->nread_dir, v);
+}
+
 static int set_listen(struct conf *c, const char *v, char **cause)
 {
 	(void)cause;
@@ -395,7 +401,8 @@ enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_
        O_THREADS, O_BPF, O_KEEP_ROOT, O_ACTIVE_TIMEOUT, O_INACTIVE_TIMEOUT };
 
 static const struct opt opts[] = {
-	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng); repeatable" },
+	{ "read", 'r', "FILE", set_read, false, "replay a capture of export datagrams (pcap or pcapng), or read an nfcapd file; repeatable" },
+	{ "read-dir", 'R', "DIR", set_read_dir, false, "read every nfcapd.* file under DIR (also nfcapd -S subdirectories) in time order; repeatable" },
 	{ "listen", 'l', "[ADDR:]PORT", set_listen, false, "collect NetFlow/IPFIX on UDP (IPv4, or [IPv6]:PORT); repeatable; default 2055" },
 	{ "interface", 'i', "IFACE", set_interface, false, "capture packets on IFACE and meter them into flows (needs root or CAP_NET_RAW)" },
 	{ "bpf", O_BPF, "EXPR", set_bpf, false, "capture filter for -i and for -r packet captures, e.g. 'tcp and not port 22'" },
@@ -465,6 +472,9 @@ void conf_free(struct conf *c)
 	for (size_t i = 0; i < c->nallow; i++)
 		free(c->allow[i]);
 	free(c->read);
+	for (size_t i = 0; i < c->nread_dir; i++)
+		free(c->read_dir[i]);
+	free(c->read_dir);
 	free(c->listen);
 	for (size_t i = 0; i < c->nalerts; i++)
 		free(c->alerts[i]);
@@ -648,7 +658,7 @@ int conf_load(struct conf *c, int argc, char **argv, char **cause)
 	shorts[ns] = '\0';
 
 	/* Lists given on the command line replace those from the config file. */
-	bool cli_read = false, cli_listen = false;
+	bool cli_read = false, cli_read_dir = false, cli_listen = false;
 	optind = 0;
 	opterr = 0;
 	int ch;
@@ -674,6 +684,11 @@ int conf_load(struct conf *c, int argc, char **argv, char **cause)
 			cli_read = true;
 			while (c->nread)
 				free(c->read[--c->nread]);
+		}
+		if (o->set == set_read_dir && !cli_read_dir) {
+			cli_read_dir = true;
+			while (c->nread_dir)
+				free(c->read_dir[--c->nread_dir]);
 		}
 		if (o->set == set_listen && !cli_listen) {
 			cli_listen = true;
@@ -724,6 +739,7 @@ void conf_usage(FILE *out)
 	      "  nftop -b -l 2055 -l [::1]:4739 --duration 30s       collect for 30 s, then print\n"
 	      "  nftop -b -r a.pcap -r b.pcap --port 2055 -s packets  two files, one port, by packets\n"
 	      "  goflow2 -format json | nftop -r -          goflow2's flows on the screen\n"
+	      "  nftop -b -R /var/cache/nfdump -o json       every nfcapd file of a collector\n"
 	      "\nexit status: 0 success, 1 an input could not be read or decoded, 2 usage error.\n", out);
 }
 

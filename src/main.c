@@ -17,6 +17,7 @@
 #include "enrich.h"
 #include "geo.h"
 #include "log.h"
+#include "nfcapd.h"
 #include "filter.h"
 #include "ingest.h"
 #include "screen.h"
@@ -129,6 +130,12 @@ int main(int argc, char **argv)
 		print_version(&c);
 		conf_free(&c);
 		return 0;
+	}
+	if (c.nread_dir && nfcapd_dir_expand(&c, &cause) < 0) {
+		fprintf(stderr, "nftop: %s\n", cause);
+		free(cause);
+		conf_free(&c);
+		return EXIT_INPUT;
 	}
 	if ((c.nread > 0) + (c.nlisten > 0) + (c.interface != NULL) > 1) {
 		fprintf(stderr, "nftop: give one of -r files, -l addresses or -i interface\n");

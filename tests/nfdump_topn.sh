@@ -85,66 +85,6 @@ if [ "$ORACLE_ONLY" != 1 ]; then
 	[ -x "$NFTOP" ] || die "nftop binary '$NFTOP' not found (set NFTOP, or ORACLE_ONLY=1)"
 fi
 
-# nfdump_table DIR STAT OUT: "key bytes" per rank, top-N by bytes
-nfdump_table() {
-	timeout 60 nfdump -R "$1" -s "$2/bytes" -n "$TOPN" -o csv 2>>"$tmp/nfdump.err" |
-		awk -F, '
-		!hdr && /^ts,/ {   # find the columns by name; the header may come late
-			for (i = 1; i <= NF; i++) {
-				if ($i == "val") kc = i
-				if ($i == "byt" || ($i == "ibyt" && !bc)) bc = i
-			}
-			hdr = 1
-			next
-		}
-		!hdr { next }
-		/^$/ || /^Summary/ { exit }
-		{ print tolower($kc), $bc }' >"$3"
-}
-
-# nftop_table CSV DIM OUT: "key bytes" per rank from nftop's CSV
-nftop_table() {
-	awk -F, -v d="$2" '$3 == d { print $4, tolower($5), $NF }' "$1" | sort -n -k1,1 |
-		awk '{ print $2, $3 }' >"$3"
-}
-
-# compare NFDUMP NFTOP: exit 0 when the two tables agree, reasons on stdout
-compare() {
-	awk -v n="$TOPN" '
-	FNR == 1 { f++ }
-	f == 1 { ak[++na] = $1; ab[na] = $2 + 0 }
-	f == 2 { bk[++nb] = $1; bb[nb] = $2 + 0 }
-	END {
-		bad = 0
-		if (na != nb) { printf "    %d rows from nfdump, %d from nftop\n", na, nb; bad = 1 }
-		m = na < nb ? na : nb
-		for (i = 1; i <= m; i++)
-			if (ab[i] != bb[i]) {
-				printf "    rank %d: bytes %s (nfdump) vs %s (nftop)\n", i, ab[i], bb[i]
-				bad = 1
-			}
-		cut = -1   # a full table may end inside a tie: exempt that value
-		if (na == n) cut = ab[na]
-		if (nb == n && (cut < 0 || bb[nb] > cut)) cut = bb[nb]
-		for (i = 1; i <= na; i++) if (ab[i] != cut) A[ak[i] " " ab[i]] = 1
-		for (i = 1; i <= nb; i++) if (bb[i] != cut) B[bk[i] " " bb[i]] = 1
-		for (k in A) if (!(k in B)) { print "    only nfdump has " k; bad = 1 }
-		for (k in B) if (!(k in A)) { print "    only nftop has  " k; bad = 1 }
-		exit bad
-	}' "$1" "$2"
-}
-
-# side_by_side NFDUMP NFTOP
-side_by_side() {
-	awk 'FNR == 1 { f++ }
-	f == 1 { a[FNR] = $1 " " $2; if (FNR > n) n = FNR }
-	f == 2 { b[FNR] = $1 " " $2; if (FNR > n) n = FNR }
-	END {
-		printf "    %-4s %-42s %s\n", "rank", "nfdump (key bytes)", "nftop (key bytes)"
-		for (i = 1; i <= n; i++) printf "    %-4d %-42s %s\n", i, a[i], b[i]
-	}' "$1" "$2"
-}
-
 fail=0
 i=0
 for cap in "$@"; do

@@ -4,7 +4,7 @@
 # Run as root or with sudo. Only packages that are missing are installed.
 set -eu
 pkgs="build-essential autoconf automake pkg-config libpcap-dev libncurses-dev
-libmaxminddb-dev libjansson-dev uthash-dev python3 netbase softflowd nfdump tshark tmux
+libmaxminddb-dev libjansson-dev uthash-dev liblzo2-dev liblz4-dev libzstd-dev libbz2-dev python3 netbase softflowd nfdump tshark tmux
 libmaxmind-db-writer-perl pmacct"
 missing=""
 for p in $pkgs; do
