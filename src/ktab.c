@@ -137,25 +137,20 @@ void ktab_del(struct ktab *t, struct kent *e)
 	t->n--;
 }
 
+/* In place, so a full table never needs a second copy of itself: a removal
+ * shifts later entries back into the hole, which is then looked at again.
+ * Entries of a cluster that wraps past the end may be looked at twice, which
+ * only asks keep() again. */
 void ktab_filter(struct ktab *t, bool (*keep)(const struct kent *e, void *arg), void *arg)
 {
-	if (!t->slot)
-		return;
-	struct kent *old = t->slot;
-	size_t cap = t->cap, mask = cap - 1, n = 0;
-	t->slot = slots_alloc(cap);
-	for (size_t j = 0; j < cap; j++) {
-		const struct kent *e = &old[j];
-		if (!e->hash || !keep(e, arg))
+	for (size_t i = 0; i < t->cap;) {
+		struct kent *e = &t->slot[i];
+		if (e->hash && !keep(e, arg)) {
+			ktab_del(t, e);
 			continue;
-		size_t i = e->hash & mask;
-		while (t->slot[i].hash)
-			i = (i + 1) & mask;
-		t->slot[i] = *e;
-		n++;
+		}
+		i++;
 	}
-	slots_free(old, cap);
-	t->n = n;
 }
 
 void ktab_clear(struct ktab *t)
