@@ -144,5 +144,18 @@ int main(void)
 	ui_key(&u, 'q', sn, &fx);
 	ok(u.quit, "q quits");
 	snap_free(sn);
+	/* Strings from databases, files or the wire reach the screen only through
+	 * canvas_text: C0 and C1 controls and DEL become '?', so no escape
+	 * sequence (ESC [ 2 J, BEL, the 8-bit CSI U+009B) reaches the terminal. */
+	struct canvas *cc = canvas_new(16, 1, true);
+	canvas_clear(cc, 0);
+	int nw = canvas_text(cc, 0, 0, 16, 0, "a\x1b[2Jb\x07\xc2\x9b" "c\x7f\xc3\xa9");
+	uint32_t want[] = { 'a', '?', '[', '2', 'J', 'b', '?', '?', 'c', '?', 0xe9 };
+	bool same = nw == 11;
+	for (int k = 0; k < 11; k++)
+		same = same && cc->cells[k].ch == want[k];
+	ok(same, "canvas: control characters become '?', printable UTF-8 stays (%d columns)", nw);
+	canvas_free(cc);
+
 	return done_testing();
 }
