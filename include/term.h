@@ -13,8 +13,9 @@
  * Returns false (with *cause) when there is no usable terminal. */
 bool term_start(struct theme *t, bool *utf8, char **cause);
 void term_end(void);
-/* Restores the terminal from a signal or crash handler (async-signal-safe enough:
- * it only calls endwin once). */
+/* Restores the terminal from a crash handler: async-signal-safe (write(2)
+ * of the reset bytes prepared by term_start, then tcsetattr(3) of the modes
+ * from before it); does nothing when the screen is not up. */
 void term_emergency_end(void);
 void term_size(int *w, int *h);
 void term_draw(const struct canvas *c);

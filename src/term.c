@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -16,6 +17,14 @@ static atomic_int term_up;
 static FILE *tty_in;		/* the keyboard when standard input carries data (-r -) */
 static attr_t role_attr[ROLE_COUNT];
 static short role_pair[ROLE_COUNT];
+/* What a crash handler needs, prepared while it is still safe to call
+ * curses: the terminal modes from before the screen started, and the bytes
+ * that leave the alternate screen, show the cursor and reset attributes. */
+static struct termios saved_tio;
+static bool saved_tio_ok;
+static int saved_fd = STDIN_FILENO;	/* where the keys come from (stdin or /dev/tty) */
+static char reset_seq[128];
+static size_t reset_len;
 
 static attr_t attrs_of(uint16_t a)
 {
@@ -49,6 +58,31 @@ static void setup_colors(struct theme *t)
 	}
 }
 
+static void add_cap(const char *name)
+{
+	char *v = tigetstr(name);
+	if (!v || v == (char *)-1)
+		return;
+	size_t n = strlen(v);
+	if (reset_len + n < sizeof reset_seq) {
+		memcpy(reset_seq + reset_len, v, n);
+		reset_len += n;
+	}
+}
+
+static void prepare_reset(void)
+{
+	reset_len = 0;
+	add_cap("sgr0");	/* attributes off */
+	add_cap("cnorm");	/* cursor visible */
+	add_cap("rmkx");	/* keypad back to normal */
+	add_cap("rmcup");	/* leave the alternate screen */
+	if (reset_len + 2 < sizeof reset_seq) {
+		memcpy(reset_seq + reset_len, "\r\n", 2);
+		reset_len += 2;
+	}
+}
+
 bool term_start(struct theme *t, bool *utf8, char **cause)
 {
 	setlocale(LC_ALL, "");
@@ -64,6 +98,8 @@ bool term_start(struct theme *t, bool *utf8, char **cause)
 		}
 		keys = tty_in;
 	}
+	saved_fd = fileno(keys);
+	saved_tio_ok = tcgetattr(saved_fd, &saved_tio) == 0;
 	if (!newterm(NULL, stdout, keys)) {
 		*cause = err_fmt("cannot start the screen (TERM=%s); use -b for batch output",
 				 getenv("TERM") ? getenv("TERM") : "unset");
@@ -72,6 +108,7 @@ bool term_start(struct theme *t, bool *utf8, char **cause)
 		tty_in = NULL;
 		return false;
 	}
+	prepare_reset();
 	term_up = 1;
 	cbreak();
 	noecho();
@@ -93,11 +130,24 @@ void term_end(void)
 	}
 }
 
+/* Only write(2) and tcsetattr(3), both async-signal-safe, with what
+ * term_start prepared: curses itself is never entered from a handler. */
 void term_emergency_end(void)
 {
-	/* No fclose here: a signal handler may run this. */
-	if (atomic_exchange(&term_up, 0))
-		endwin();
+	/* No fclose and no curses here: a signal handler may run this. */
+	if (!atomic_exchange(&term_up, 0))
+		return;
+	const char *p = reset_seq;
+	size_t left = reset_len;
+	while (left > 0) {
+		ssize_t n = write(STDOUT_FILENO, p, left);
+		if (n <= 0)
+			break;
+		p += n;
+		left -= (size_t)n;
+	}
+	if (saved_tio_ok)
+		tcsetattr(saved_fd, TCSANOW, &saved_tio);
 }
 
 void term_size(int *w, int *h)
