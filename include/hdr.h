@@ -29,10 +29,11 @@ enum {
  * Touches nothing else in f. Returns false (f unchanged) when no IP header
  * is found: unknown protocol, non-IP frame (ARP, LLDP...) or too few bytes. */
 bool hdr_parse(const uint8_t *p, size_t len, int header_protocol, struct flow *f);
-/* The same, and *ip_len = the bytes from the IP header to the end of what
- * was captured: what packet metering counts, as softflowd does (Ethernet
- * padding of short frames included, a frame cut by the snaplen counted as
- * captured). */
+/* The same, and *ip_len = the packet's IP length as its header gives it
+ * (IPv4 total length, IPv6 payload length + 40): what packet metering
+ * counts. Ethernet padding after a short packet is not counted, and a frame
+ * cut by the snap length still counts whole. A length of 0 (segmentation
+ * offload, jumbogram) or shorter than the header counts the bytes present. */
 bool hdr_parse_ip(const uint8_t *p, size_t len, int header_protocol, struct flow *f, uint32_t *ip_len);
 
 #endif

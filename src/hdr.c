@@ -12,8 +12,9 @@
 #define ETH_QINQ 0x88a8
 #define ETH_QINQ_OLD 0x9100
 
-/* Network layers the link layers lead to. */
-enum net { NET_NONE, NET_IPV4, NET_IPV6, NET_MPLS };
+/* Network layers the link layers lead to; NET_ETH is an Ethernet frame
+ * carried in an MPLS pseudowire. */
+enum net { NET_NONE, NET_IPV4, NET_IPV6, NET_MPLS, NET_ETH };
 
 static enum net from_ethertype(uint16_t type)
 {
@@ -91,7 +92,9 @@ static enum net ethernet(struct wire *w)
 }
 
 /* Skips the label stack to its bottom entry; the payload's first nibble then
- * says IPv4 or IPv6 (anything else, such as a pseudowire, is not followed). */
+ * says IPv4 or IPv6. A 0 nibble is the control word of an Ethernet
+ * pseudowire (RFC 4448): it is skipped and the frame behind it parsed when its
+ * ethertype is one this parser follows. Other payloads are not followed. */
 static enum net mpls(struct wire *w)
 {
 	uint32_t entry;
@@ -104,6 +107,16 @@ static enum net mpls(struct wire *w)
 	switch (wire_ptr(w)[0] >> 4) {
 	case 4: return NET_IPV4;
 	case 6: return NET_IPV6;
+	case 0:
+		if (wire_left(w) >= 4 + 14) {
+			const uint8_t *e = wire_ptr(w) + 4 + 12;
+			uint16_t type = (uint16_t)(e[0] << 8 | e[1]);
+			if (type == ETH_VLAN || type == ETH_QINQ || from_ethertype(type) != NET_NONE) {
+				wire_skip(w, 4);
+				return NET_ETH;
+			}
+		}
+		break;
 	}
 	return NET_NONE;
 }
@@ -142,7 +155,10 @@ static bool ipv4(struct wire *w, struct flow *f, uint32_t *ip_len)
 	size_t total = be16(h + 2);
 	if (ihl < 20 || ihl > left)
 		return false;
-	*ip_len = (uint32_t)left;
+	/* The packet's own length: not the Ethernet padding after it, and not
+	 * cut by the capture's snap length. A 0 (segmentation offload) or a
+	 * length shorter than the header falls back to the bytes present. */
+	*ip_len = (uint32_t)(total >= ihl ? total : left);
 	/* The sample is cut short of the packet, or padded past it (Ethernet
 	 * minimum frame): bound the transport header by both. */
 	size_t end = total >= ihl && total < left ? total : left;
@@ -166,7 +182,8 @@ static bool ipv6(struct wire *w, struct flow *f, uint32_t *ip_len)
 		return false;
 	size_t plen = be16(h + 4);
 	uint8_t next = h[6];
-	*ip_len = (uint32_t)left;
+	/* As for IPv4; a jumbogram (payload length 0) counts the bytes present. */
+	*ip_len = (uint32_t)(plen ? plen + 40 : left);
 	memcpy(f->src.b, h + 8, 16);
 	memcpy(f->dst.b, h + 24, 16);
 	f->tos = (uint8_t)((h[0] & 0x0f) << 4 | h[1] >> 4);
@@ -231,8 +248,9 @@ bool hdr_parse_ip(const uint8_t *p, size_t len, int header_protocol, struct flow
 	case HDR_MPLS: n = NET_MPLS; break;
 	default: return false;
 	}
-	if (n == NET_MPLS)
-		n = mpls(&w);
+	/* A pseudowire can carry Ethernet that carries MPLS again: bounded. */
+	for (int depth = 0; depth < 4 && (n == NET_MPLS || n == NET_ETH); depth++)
+		n = n == NET_MPLS ? mpls(&w) : ethernet(&w);
 	/* Work on a copy so a failed parse leaves f as it was. */
 	struct flow t = *f;
 	bool ok = false;

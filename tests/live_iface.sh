@@ -31,7 +31,9 @@ json() { python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read().spli
 
 # The sender: burst 1 (60 to p1, 40 to p2), a 2 s pause, burst 2 (30 to p1,
 # 20 to p2), one source socket so each port is one 5-tuple. Datagram i of a
-# burst carries 50 + i bytes of payload; IP length = payload + 28.
+# burst carries 50 + 7i bytes of payload (up to 463: past the 256-byte snap
+# length -i captures with, so the IP header's length must be what counts);
+# IP length = payload + 28.
 send() {
 	python3 - "$p1" "$p2" <<'PY'
 import socket, sys, time
@@ -41,13 +43,13 @@ s.bind(("127.0.0.1", 0))
 for n1, n2 in ((60, 40), (30, 20)):
     for port, n in ((p1, n1), (p2, n2)):
         for i in range(n):
-            s.sendto(b"x" * (50 + i), ("127.0.0.1", port))
+            s.sendto(b"x" * (50 + 7 * i), ("127.0.0.1", port))
     time.sleep(2)
 PY
 }
-# What was sent: 150 packets; bytes = sum over bursts of (50+i+28).
+# What was sent: 150 packets; bytes = sum over bursts of (50+7i+28).
 want_packets=150
-want_bytes=$(python3 -c 'print(sum(78 + i for n in (60, 40, 30, 20) for i in range(n)))')
+want_bytes=$(python3 -c 'print(sum(78 + 7 * i for n in (60, 40, 30, 20) for i in range(n)))')
 
 timeout 30 tshark -q -i lo -f "$bpf" -a duration:7 -w "$tmp/lo.pcap" >/dev/null 2>"$tmp/tshark.err" &
 tpid=$!

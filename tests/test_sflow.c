@@ -353,6 +353,58 @@ static void test_hdr(void)
 	pk_udp(&p, 1, 500);
 	memset(&f, 0, sizeof f);
 	ok(hdr_parse(p.b, p.n, HDR_PPP, &f) && f.dport == 500, "hdr: PPP to IPv6");
+
+	/* The IP length metering counts is the header's, whatever the frame. */
+	uint32_t ipl = 0;
+	pk_web(&p, 1, 2);	/* total length 1500, only 54 bytes captured */
+	ok(hdr_parse_ip(p.b, p.n, HDR_ETHERNET, &f, &ipl) && ipl == 1500,
+	   "hdr: a frame cut by the snap length counts its IP total length");
+	p.n = 0;
+	pk_eth(&p, 0x0800); pk_ip4(&p, 17, 1, 2, 28, 0); pk_udp(&p, 1, 2);
+	for (int i = 0; i < 18; i++)
+		b8(&p, 0);	/* padded to the 60-byte Ethernet minimum */
+	ipl = 0;
+	ok(hdr_parse_ip(p.b, p.n, HDR_ETHERNET, &f, &ipl) && ipl == 28,
+	   "hdr: Ethernet padding after a short packet is not counted");
+	p.n = 0;
+	pk_eth(&p, 0x0800); pk_ip4(&p, 6, 1, 2, 0, 0); pk_tcp(&p, 1, 2, 0x10);
+	ipl = 0;
+	ok(hdr_parse_ip(p.b, p.n, HDR_ETHERNET, &f, &ipl) && ipl == 40,
+	   "hdr: IPv4 total length 0 (offload) counts the bytes present");
+	p.n = 0;
+	pk_eth(&p, 0x86dd); pk_ip6(&p, 17, 8); pk_udp(&p, 7, 8);
+	for (int i = 0; i < 100; i++)
+		b8(&p, 0);
+	ipl = 0;
+	ok(hdr_parse_ip(p.b, p.n, HDR_ETHERNET, &f, &ipl) && ipl == 48,
+	   "hdr: IPv6 counts payload length + 40");
+
+	/* Ethernet pseudowire (RFC 4448): label, control word, then a tagged
+	 * Ethernet frame carrying IPv4/UDP. */
+	p.n = 0;
+	pk_eth(&p, 0x8847); b32(&p, 0x00010140); b32(&p, 0);
+	pk_eth(&p, 0x8100); b16(&p, 7); b16(&p, 0x0800);
+	pk_ip4(&p, 17, 9, 10, 28, 0); pk_udp(&p, 3000, 4000);
+	memset(&f, 0, sizeof f);
+	ok(hdr_parse(p.b, p.n, HDR_ETHERNET, &f), "hdr: MPLS Ethernet pseudowire parses");
+	is_str(addr(&f.src), "203.0.113.9", "hdr: pseudowire to the inner IPv4 source");
+	is_u64(f.dport, 4000, "hdr: pseudowire to the inner UDP port");
+	/* A control word followed by something that is not Ethernet with IP. */
+	p.n = 0;
+	pk_eth(&p, 0x8847); b32(&p, 0x00010140); b32(&p, 0);
+	pk_eth(&p, 0x0806);
+	for (int i = 0; i < 28; i++)
+		b8(&p, 0);
+	ok(!hdr_parse(p.b, p.n, HDR_ETHERNET, &f), "hdr: pseudowire carrying ARP is not IP");
+	/* Pseudowires nested past the bound are not followed. */
+	p.n = 0;
+	pk_eth(&p, 0x8847);
+	for (int i = 0; i < 6; i++) {
+		b32(&p, 0x00010140); b32(&p, 0); pk_eth(&p, 0x8847);
+	}
+	b32(&p, 0x00010140);
+	pk_ip4(&p, 17, 9, 10, 28, 0); pk_udp(&p, 3000, 4000);
+	ok(!hdr_parse(p.b, p.n, HDR_ETHERNET, &f), "hdr: nesting past 4 levels is refused");
 }
 
 /* ---- sFlow datagrams ---- */
