@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 	size_t n = strtoull(argv[2], NULL, 10);
 	if (!strcmp(argv[1], "mem")) {
 		long before = rss_kb();
-		struct store_opts so = { 0, n + 1, 24, 48, false };
+		struct store_opts so = { 0, n + 1, 24, 48, false, 0 };
 		struct store *st = store_new(&so);
 		fill(st, n, 1700000000000ULL, 0);
 		long after = rss_kb();
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	/* The screen's default: a 60-second window, 100 rows a dimension, the
 	 * store split over two threads where there are two CPUs. */
 	bool split = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
-	struct store_opts so = { 60, n + 1, 24, 48, split };
+	struct store_opts so = { 60, n + 1, 24, 48, split, 0 };
 	struct store *st = store_new(&so);
 	fill(st, n, 1700000000000ULL, 50);
 	struct source_stats ss;

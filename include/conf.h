@@ -44,6 +44,7 @@ struct conf {
 	bool no_alerts, bell;
 	uint32_t alert_warmup;		/* ticks before a series may alert; 0: the default */
 	size_t max_keys;
+	size_t max_memory;		/* bytes for the key tables; 0: no bound */
 	unsigned threads;		/* aggregation threads (1 or 2); 0: by the CPUs online */
 	size_t history;			/* flows kept to rebuild the screen's views */
 	char *filter;			/* -f expression, NULL for none */

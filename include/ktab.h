@@ -22,7 +22,17 @@ struct ktab {
 	size_t cap, n;
 };
 
+#define KTAB_MIN 64			/* slots of the smallest table */
+
 uint32_t ktab_hash(const struct store_key *k);
+/* The bytes the table would take once grown, if adding one key grows it;
+ * else 0. (While it grows, the old slots are still held as well.) */
+static inline size_t ktab_growth(const struct ktab *t)
+{
+	if ((t->n + 1) * 4 <= t->cap * 3)
+		return 0;
+	return (t->cap ? t->cap * 2 : KTAB_MIN) * sizeof(struct kent);
+}
 /* Brings the slot a key hashes to into the cache ahead of use. */
 static inline void ktab_prefetch(const struct ktab *t, uint32_t h)
 {

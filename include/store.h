@@ -42,15 +42,17 @@ struct store_opts {
 	size_t max_keys;		/* per dimension */
 	uint8_t prefix4, prefix6;	/* prefix dimensions' lengths (0: 24 and 48) */
 	bool split;			/* half the dimensions kept by a worker thread */
+	size_t max_memory;		/* bytes the key tables may take (0: no bound) */
 };
 
 struct store;
 
 struct store_dim_info {
 	size_t keys;			/* distinct keys tracked now */
-	uint64_t evicted;		/* keys evicted by the cap since the start */
+	uint64_t evicted;		/* keys evicted by the caps since the start (window buckets too) */
 	struct counters other;		/* what evicted keys still hold in the window */
 	size_t bytes;			/* memory of the dimension's tables (window buckets too) */
+	size_t bucket_keys;		/* keys held by the window's buckets together */
 };
 
 struct store *store_new(const struct store_opts *o);

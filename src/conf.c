@@ -196,6 +196,36 @@ static int set_max_keys(struct conf *c, const char *v, char **cause)
 	return CONF_OK;
 }
 
+/* A byte count with an optional K, M or G (powers of 1024); 0 is "none". */
+static int set_max_memory(struct conf *c, const char *v, char **cause)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = *v && *v != '-' ? strtoull(v, &end, 10) : 0;
+	unsigned shift = 0;
+	bool ok = *v && *v != '-' && !errno && end != v;
+	if (ok && *end) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		default: ok = false;
+		}
+		ok = ok && (!end[1] || ((end[1] == 'b' || end[1] == 'B') && !end[2]) ||
+			    ((end[1] == 'i') && (end[2] == 'B' || end[2] == 'b') && !end[3]));
+	}
+	if (ok && n > (1ULL << 40) >> shift)
+		ok = false;
+	if (ok)
+		n <<= shift;
+	if (!ok || (n && n < 64ULL << 20)) {
+		*cause = err_fmt("max-memory must be 0 (no bound) or a size from 64M to 1T (K, M, G suffixes), not '%s'", v);
+		return CONF_ERROR;
+	}
+	c->max_memory = (size_t)n;
+	return CONF_OK;
+}
+
 static int set_threads(struct conf *c, const char *v, char **cause)
 {
 	if (!strcmp(v, "1") || !strcmp(v, "2")) {
@@ -396,7 +426,7 @@ static int set_nothing(struct conf *c, const char *v, char **cause)
 	return CONF_OK;	/* handled before the table runs (config file selection) */
 }
 
-enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_RCVBUF, O_NO_CONFIG,
+enum { O_INTERVAL = 256, O_DURATION, O_SPEED, O_PORT, O_NO_SCALE, O_MAX_KEYS, O_MAX_MEMORY, O_RCVBUF, O_NO_CONFIG,
        O_HISTORY, O_THEME, O_ALLOW, O_FORMAT_IN, O_ALERT, O_ALERT_LOG, O_ALERT_EXEC, O_NO_ALERTS, O_BELL, O_ALERT_WARMUP, O_GEO_COUNTRY, O_GEO_ASN, O_GEO_DIR, O_PREFIX4, O_PREFIX6, O_STRICT,
        O_THREADS, O_BPF, O_KEEP_ROOT, O_ACTIVE_TIMEOUT, O_INACTIVE_TIMEOUT };
 
@@ -422,6 +452,7 @@ static const struct opt opts[] = {
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
+	{ "max-memory", O_MAX_MEMORY, "SIZE", set_max_memory, false, "memory of the key tables before the smallest keys are evicted (default 1G; 0: no bound)" },
 	{ "threads", O_THREADS, "N", set_threads, false, "aggregation threads: 1, or 2 to keep most dimensions in a second thread (default 2 with 2 or more CPUs)" },
 	{ "geoip-country", O_GEO_COUNTRY, "FILE", set_geoip_country, false, "country (or city) MMDB database; default: the usual places" },
 	{ "geoip-asn", O_GEO_ASN, "FILE", set_geoip_asn, false, "ASN MMDB database; default: the usual places" },
@@ -456,6 +487,7 @@ void conf_defaults(struct conf *c)
 	c->top = 10;
 	c->sort = SORT_BYTES;
 	c->max_keys = 1000000;
+	c->max_memory = 1ULL << 30;
 	c->history = 500000;
 	c->prefix4 = 24;
 	c->prefix6 = 48;

@@ -6,7 +6,6 @@
 #include "ktab.h"
 #include "xmem.h"
 
-#define KTAB_MIN 64
 #define HUGE_PAGE (2u << 20)
 
 /* Large tables are mapped on their own and asked for huge pages: a lookup in
@@ -36,19 +35,27 @@ static void slots_free(struct kent *p, size_t cap)
 		munmap(p, bytes);
 }
 
-/* Keys are 20 fixed bytes: a multiply-xor mix over them. Never 0, which marks
- * an empty slot. */
+/* Keys are 20 fixed bytes. IPv4 addresses vary only in the last four, which
+ * land in the top bits of the second word: they are rotated down and the
+ * words folded before a full 64-bit finalizer (murmur3's), so every key byte
+ * reaches the low bits the table indexes with. Never 0 (an empty slot). */
+static inline uint64_t rotl64(uint64_t x, unsigned r)
+{
+	return x << r | x >> (64 - r);
+}
+
 uint32_t ktab_hash(const struct store_key *k)
 {
 	uint64_t a, b;
-	uint32_t c;
 	memcpy(&a, k->addr, 8);
 	memcpy(&b, k->addr + 8, 8);
-	c = k->num;
-	uint64_t h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
-	h ^= (b + (h >> 29)) * 0x94d049bb133111ebULL;
-	h ^= (c + (h >> 31)) * 0x9e3779b97f4a7c15ULL;
-	uint32_t r = (uint32_t)(h ^ h >> 32);
+	uint64_t h = a * 0x9e3779b97f4a7c15ULL ^ rotl64(b, 32) ^ (uint64_t)k->num * 0xc2b2ae3d27d4eb4fULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	uint32_t r = (uint32_t)h;
 	return r ? r : 1;
 }
 
@@ -97,23 +104,32 @@ static void grow(struct ktab *t)
 struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, bool *added)
 {
 	*added = false;
-	/* At most 3/4 full: probes stay short. */
-	if ((t->n + 1) * 4 > t->cap * 3)
-		grow(t);
-	size_t mask = t->cap - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		struct kent *e = &t->slot[i];
-		if (!e->hash) {
-			e->key = *k;
-			e->hash = h;
-			memset(&e->c, 0, sizeof e->c);
-			t->n++;
-			*added = true;
-			return e;
+	struct kent *e = NULL;
+	if (t->slot) {
+		size_t mask = t->cap - 1;
+		for (size_t i = h & mask;; i = (i + 1) & mask) {
+			e = &t->slot[i];
+			if (!e->hash)
+				break;
+			if (e->hash == h && key_eq(&e->key, k))
+				return e;
 		}
-		if (e->hash == h && key_eq(&e->key, k))
-			return e;
 	}
+	/* A new key: at most 3/4 full, so probes stay short. Only a new key
+	 * grows the table (the store checks its memory bound before that). */
+	if ((t->n + 1) * 4 > t->cap * 3) {
+		grow(t);
+		size_t mask = t->cap - 1, i = h & mask;
+		while (t->slot[i].hash)
+			i = (i + 1) & mask;
+		e = &t->slot[i];
+	}
+	e->key = *k;
+	e->hash = h;
+	memset(&e->c, 0, sizeof e->c);
+	t->n++;
+	*added = true;
+	return e;
 }
 
 /* Backward-shift deletion: every entry after the hole that may move into it

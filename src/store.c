@@ -1,4 +1,5 @@
 #include <endian.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,21 @@ struct bucket {
 	struct table t[DIM_COUNT];
 };
 
+/* What the key tables may take (--max-memory), shared by a store and its
+ * worker half: one pool for the aggregate tables and one for the window's
+ * bucket tables, so neither starves the other. */
+enum { POOL_AGG, POOL_BUCKETS };
+struct budget {
+	_Atomic size_t used[2];
+	size_t limit[2];		/* 0: no bound */
+};
+
 struct store {
 	struct store_opts o;
+	struct budget *bud;		/* owned by the store that is not a peer */
+	bool peer_of;			/* this store is another's worker half */
+	size_t bkeys[DIM_COUNT];	/* keys in all buckets' tables, per dimension */
+	uint64_t bevicted[DIM_COUNT];	/* keys the buckets evicted, per dimension */
 	uint32_t mask;			/* the dimensions this store keeps */
 	struct store *peer;		/* with split: the worker's half */
 	struct flowpipe *pipe;		/* ... and the flows on their way to it */
@@ -99,11 +113,22 @@ struct store *store_new(const struct store_opts *o)
 		window_layout(o->window_s, &s->nb, &s->width_s);
 		s->b = xcalloc(s->nb, sizeof *s->b);
 	}
+	s->bud = xcalloc(1, sizeof *s->bud);
+	if (o->max_memory) {
+		/* A window's aggregate holds the union of its buckets' keys: about
+		 * as many entries as all buckets together, so half each. */
+		s->bud->limit[POOL_AGG] = s->b ? o->max_memory / 2 : o->max_memory;
+		s->bud->limit[POOL_BUCKETS] = o->max_memory - s->bud->limit[POOL_AGG];
+	}
 	s->mask = (1u << DIM_COUNT) - 1;
 	if (o->split) {
 		struct store_opts po = s->o;
 		po.split = false;
+		po.max_memory = 0;
 		s->peer = store_new(&po);
+		free(s->peer->bud);
+		s->peer->bud = s->bud;
+		s->peer->peer_of = true;
 		s->pipe = flowpipe_start(peer_apply, s->peer);
 		if (s->pipe) {
 			s->mask = FRONT_DIMS;
@@ -134,6 +159,8 @@ void store_free(struct store *s)
 		for (int d = 0; d < DIM_COUNT; d++)
 			table_free(&s->b[i].t[d]);
 	free(s->b);
+	if (!s->peer_of)
+		free(s->bud);
 	free(s);
 }
 
@@ -159,20 +186,40 @@ static void sub_counters(struct counters *a, struct counters *b)
 	b->flows = sat_sub(&a->flows, b->flows);
 }
 
+/* Eviction ranks entries by bytes, ties broken by the key's hash mixed with
+ * a salt that changes each time. Breaking ties by position in the table
+ * would empty its front and pack the survivors into its back, where probe
+ * runs then grow without bound under churn. */
+struct rank {
+	uint64_t bytes;
+	uint32_t mix;
+};
+
+static inline bool rank_lt(struct rank a, struct rank b)
+{
+	return a.bytes != b.bytes ? a.bytes < b.bytes : a.mix < b.mix;
+}
+
+static inline uint32_t rank_mix(uint32_t hash, uint32_t salt)
+{
+	uint32_t x = (hash ^ salt) * 0x9e3779b1u;
+	return x ^ x >> 15;
+}
+
 /* The k-th smallest of v[0..n) (quickselect; v is reordered). */
-static uint64_t kth_smallest(uint64_t *v, size_t n, size_t k)
+static struct rank kth_smallest(struct rank *v, size_t n, size_t k)
 {
 	size_t lo = 0, hi = n - 1;
 	while (lo < hi) {
-		uint64_t pivot = v[lo + (hi - lo) / 2];
+		struct rank pivot = v[lo + (hi - lo) / 2];
 		size_t i = lo, j = hi;
 		while (i <= j) {
-			while (v[i] < pivot)
+			while (rank_lt(v[i], pivot))
 				i++;
-			while (v[j] > pivot)
+			while (rank_lt(pivot, v[j]))
 				j--;
 			if (i <= j) {
-				uint64_t t = v[i];
+				struct rank t = v[i];
 				v[i] = v[j];
 				v[j] = t;
 				i++;
@@ -192,16 +239,40 @@ static uint64_t kth_smallest(uint64_t *v, size_t n, size_t k)
 }
 
 struct evict_arg {
-	uint64_t thr;			/* entries at or below go, up to 'want' of them */
+	struct rank thr;		/* entries at or below go, up to 'want' of them */
+	uint32_t salt;
 	size_t want, removed;
 	struct counters *other;
+	struct table *agg;		/* evicting from a bucket: the aggregate too */
 };
+
+/* What a bucket evicts leaves the aggregate's entry for its key as well, into
+ * the aggregate's evicted share: the aggregate's entry is then still the sum
+ * of the buckets that hold the key, so when those buckets expire the right
+ * amounts are taken away from the entry and from the share. */
+static void evict_from_agg(struct table *agg, const struct kent *e)
+{
+	struct kent *a = ktab_find(&agg->k, &e->key, e->hash);
+	if (!a)
+		return;			/* the aggregate evicted it already */
+	struct counters left = e->c, moved;
+	sub_counters(&a->c, &left);
+	moved.bytes = e->c.bytes - left.bytes;
+	moved.packets = e->c.packets - left.packets;
+	moved.flows = e->c.flows - left.flows;
+	add_counters(&agg->other, &moved);
+	if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0)
+		ktab_del(&agg->k, a);
+}
 
 static bool evict_keep(const struct kent *e, void *arg)
 {
 	struct evict_arg *ea = arg;
-	if (ea->removed < ea->want && e->c.bytes <= ea->thr) {
+	struct rank r = { e->c.bytes, rank_mix(e->hash, ea->salt) };
+	if (ea->removed < ea->want && !rank_lt(ea->thr, r)) {
 		add_counters(ea->other, &e->c);
+		if (ea->agg)
+			evict_from_agg(ea->agg, e);
 		ea->removed++;
 		return false;
 	}
@@ -210,33 +281,85 @@ static bool evict_keep(const struct kent *e, void *arg)
 
 /* Evicts the smallest tenth of the table by bytes into 'other': a selection
  * over a copy of the byte counts, then one rebuilding pass, once every n/10
- * new keys. */
-static void table_evict(struct table *t)
+ * new keys. agg: the aggregate when t is a bucket's table. */
+static size_t table_evict(struct table *t, struct table *agg)
 {
 	size_t n = t->k.n, want = n / 10 ? n / 10 : 1, i = 0;
-	uint64_t *v = xmalloc(n * sizeof *v);
+	if (n == 0)
+		return 0;
+	uint32_t salt = (uint32_t)(t->evicted * 0x9e3779b97f4a7c15ULL >> 32) ^ (uint32_t)n;
+	struct rank *v = xmalloc(n * sizeof *v);
 	for (size_t j = 0; j < t->k.cap; j++)
 		if (t->k.slot[j].hash)
-			v[i++] = t->k.slot[j].c.bytes;
-	struct evict_arg ea = { kth_smallest(v, n, want - 1), want, 0, &t->other };
+			v[i++] = (struct rank){ t->k.slot[j].c.bytes, rank_mix(t->k.slot[j].hash, salt) };
+	struct evict_arg ea = { kth_smallest(v, n, want - 1), salt, want, 0, &t->other, agg };
 	free(v);
 	ktab_filter(&t->k, evict_keep, &ea);
 	t->evicted += ea.removed;
+	return ea.removed;
 }
 
-static void table_add(struct store *s, struct table *t, const struct store_key *k, uint32_t h,
+/* Whether the pool has no room for a table to grow by 'grow' bytes. */
+static bool over_budget(const struct store *s, int pool, size_t grow)
+{
+	size_t lim = s->bud->limit[pool];
+	return lim && atomic_load_explicit(&s->bud->used[pool], memory_order_relaxed) + grow > lim;
+}
+
+static void budget_change(struct store *s, int pool, size_t before, size_t after)
+{
+	if (after > before)
+		atomic_fetch_add_explicit(&s->bud->used[pool], after - before, memory_order_relaxed);
+	else if (before > after)
+		atomic_fetch_sub_explicit(&s->bud->used[pool], before - after, memory_order_relaxed);
+}
+
+/* The bucket whose table of dimension d holds the most keys. */
+static struct table *largest_bucket_table(struct store *s, enum dim d)
+{
+	struct table *best = NULL;
+	for (uint32_t i = 0; i < s->nb; i++)
+		if (!best || s->b[i].t[d].k.n > best->k.n)
+			best = &s->b[i].t[d];
+	return best;
+}
+
+/* Adds c to key k of dimension d in the aggregate (b NULL) or in bucket b's
+ * table. A new key that would pass a bound first makes room by eviction:
+ * --max-keys per table, --max-keys over all buckets of the dimension
+ * (taken from the bucket table that holds the most), or the memory pool (a
+ * table that cannot grow evicts from itself; the smallest tables always
+ * may grow). */
+static void table_add(struct store *s, enum dim d, struct bucket *b, const struct store_key *k, uint32_t h,
 		      const struct counters *c)
 {
+	struct table *t = b ? &b->t[d] : &s->agg[d];
+	int pool = b ? POOL_BUCKETS : POOL_AGG;
+	size_t grow = ktab_growth(&t->k);
+	bool self = t->k.n >= s->o.max_keys || (grow && t->k.n >= KTAB_MIN * 3 / 4 && over_budget(s, pool, grow));
+	bool sum = b && s->bkeys[d] >= s->o.max_keys;
+	if ((self || sum) && !ktab_find(&t->k, k, h)) {
+		struct table *from = self ? t : largest_bucket_table(s, d);
+		size_t gone = table_evict(from, b ? &s->agg[d] : NULL);
+		if (b) {
+			s->bkeys[d] -= gone;
+			s->bevicted[d] += gone;
+		}
+	}
+	size_t before = ktab_bytes(&t->k);
 	bool added;
-	if (t->k.n >= s->o.max_keys && !ktab_find(&t->k, k, h))
-		table_evict(t);
 	struct kent *e = ktab_get(&t->k, k, h, &added);
 	add_counters(&e->c, c);
+	if (ktab_bytes(&t->k) != before)
+		budget_change(s, pool, before, ktab_bytes(&t->k));
+	if (b && added)
+		s->bkeys[d]++;
 }
 
 /* Takes a bucket's table out of the aggregate. */
-static void table_sub(struct table *agg, struct table *bt)
+static void table_sub(struct store *s, enum dim d, struct table *bt)
 {
+	struct table *agg = &s->agg[d];
 	for (size_t j = 0; j < bt->k.cap; j++) {
 		const struct kent *e = &bt->k.slot[j];
 		if (!e->hash)
@@ -252,7 +375,10 @@ static void table_sub(struct table *agg, struct table *bt)
 	}
 	struct counters o = bt->other;
 	sub_counters(&agg->other, &o);
+	s->bkeys[d] -= bt->k.n;
+	size_t before = ktab_bytes(&bt->k);
 	ktab_clear(&bt->k);
+	budget_change(s, POOL_BUCKETS, before, ktab_bytes(&bt->k));
 	memset(&bt->other, 0, sizeof bt->other);
 	bt->evicted = 0;
 }
@@ -307,7 +433,7 @@ static void expire_bucket(struct store *s, struct bucket *b)
 	if (!b->used)
 		return;
 	for (int d = 0; d < DIM_COUNT; d++)
-		table_sub(&s->agg[d], &b->t[d]);
+		table_sub(s, (enum dim)d, &b->t[d]);
 	struct counters t = b->total;
 	sub_counters(&s->total, &t);
 	memset(&b->total, 0, sizeof b->total);
@@ -395,9 +521,9 @@ static void add_local(struct store *s, const struct flow *f)
 	for (int d = 0; d < DIM_COUNT; d++) {
 		if (!(s->mask & 1u << d))
 			continue;
-		table_add(s, &s->agg[d], &k[d], h[d], &c);
+		table_add(s, (enum dim)d, NULL, &k[d], h[d], &c);
 		if (b)
-			table_add(s, &b->t[d], &k[d], h[d], &c);
+			table_add(s, (enum dim)d, b, &k[d], h[d], &c);
 	}
 }
 
@@ -551,8 +677,9 @@ void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *in
 {
 	s = owner(s, d);
 	info->keys = s->agg[d].k.n;
-	info->evicted = s->agg[d].evicted;
+	info->evicted = s->agg[d].evicted + s->bevicted[d];
 	info->other = s->agg[d].other;
+	info->bucket_keys = s->bkeys[d];
 	info->bytes = ktab_bytes(&s->agg[d].k);
 	for (uint32_t i = 0; s->b && i < s->nb; i++)
 		info->bytes += ktab_bytes(&s->b[i].t[d].k);

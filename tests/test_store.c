@@ -57,7 +57,7 @@ static void test_window_parse(void)
 
 static void test_whole(void)
 {
-	struct store_opts o = { 0, 1000, 24, 48, false };
+	struct store_opts o = { 0, 1000, 24, 48, false, 0 };
 	struct store *s = store_new(&o);
 	uint64_t t = 1767323045000ULL;
 	struct flow f1 = mk("10.0.0.1", "192.0.2.10", 443, 6, 1000, 10, t);
@@ -95,7 +95,7 @@ static void test_whole(void)
 
 static void test_sliding(void)
 {
-	struct store_opts o = { 10, 1000, 24, 48, false };
+	struct store_opts o = { 10, 1000, 24, 48, false, 0 };
 	struct store *s = store_new(&o);
 	uint64_t t = 1767323040000ULL;	/* a multiple of 10 s */
 	for (int i = 0; i < 20; i++) {
@@ -131,7 +131,7 @@ static void test_sliding(void)
 
 static void test_evict(void)
 {
-	struct store_opts o = { 0, 100, 24, 48, false };
+	struct store_opts o = { 0, 100, 24, 48, false, 0 };
 	struct store *s = store_new(&o);
 	char ip[32];
 	uint64_t total = 0;
@@ -175,7 +175,7 @@ static bool rows_equal(const struct store_row *x, const struct store_row *y, siz
  * every dimension's rows, key counts, evictions and the window must agree. */
 static void test_split(void)
 {
-	struct store_opts o1 = { 30, 500, 24, 48, false }, o2 = o1;
+	struct store_opts o1 = { 30, 500, 24, 48, false, 0 }, o2 = o1;
 	o2.split = true;
 	struct store *a = store_new(&o1), *b = store_new(&o2);
 	srand(11);
@@ -243,8 +243,159 @@ static void test_split(void)
 	store_free(b);
 }
 
+/* Window 20 s, --max-keys 2000, 60 s of flows from 100,000 source addresses:
+ * the buckets together never hold more than 2000 keys of a dimension, a row
+ * never shows more than the flows of its key still in the window, and rows
+ * plus the evicted share are exactly the window's flows. */
+struct wflow {
+	uint32_t src;
+	uint64_t t, bytes;
+};
+
+static int by_src(const void *a, const void *b)
+{
+	const struct wflow *x = a, *y = b;
+	return x->src < y->src ? -1 : x->src > y->src;
+}
+
+static void test_window_caps(void)
+{
+	enum { N = 60000, CAP = 2000 };
+	struct store_opts o = { 20, CAP, 24, 48, false, 0 };
+	struct store *s = store_new(&o);
+	struct wflow *w = calloc(N, sizeof *w);
+	uint64_t t0 = 1767323040000ULL;
+	size_t most = 0;
+	srand(5);
+	for (int i = 0; i < N; i++) {
+		w[i].src = (uint32_t)(rand() % 100000);
+		w[i].t = t0 + (uint64_t)i;		/* 1 ms apart: 60 s */
+		w[i].bytes = (uint64_t)(40 + rand() % 1460);
+		char src[32];
+		snprintf(src, sizeof src, "10.%u.%u.%u", w[i].src >> 16, w[i].src >> 8 & 255, w[i].src & 255);
+		struct flow f = mk(src, "198.51.100.1", 53, 17, w[i].bytes, 1, w[i].t);
+		store_add(s, &f);
+		struct store_dim_info in;
+		store_dim_info(s, DIM_SRC_IP, &in);
+		if (in.bucket_keys > most)
+			most = in.bucket_keys;
+	}
+	ok(most <= CAP, "window caps: the buckets never held more than %d source keys together (most %zu)", CAP,
+	   most);
+	ok(most >= CAP * 9 / 10, "window caps: ... and came near it (%zu)", most);
+	/* The window now is [end - 20 s, end): which flows are in it. */
+	uint64_t start, end;
+	store_span(s, &start, &end);
+	qsort(w, N, sizeof *w, by_src);
+	static struct store_row rows[CAP + 1];
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, false, rows, CAP + 1);
+	struct store_dim_info in;
+	store_dim_info(s, DIM_SRC_IP, &in);
+	uint64_t want = 0, shown = 0;
+	for (int i = 0; i < N; i++)
+		if (w[i].t >= start && w[i].t < end)
+			want += w[i].bytes;
+	bool never_more = true;
+	for (size_t r = 0; r < n; r++) {
+		struct flow_addr a;
+		memcpy(a.b, rows[r].key.addr, 16);
+		uint32_t id = (uint32_t)a.b[13] << 16 | (uint32_t)a.b[14] << 8 | a.b[15];
+		struct wflow k = { .src = id };
+		struct wflow *hit = bsearch(&k, w, N, sizeof *w, by_src);
+		uint64_t exact = 0;
+		for (struct wflow *p = hit; p && p >= w && p->src == id; p--)
+			if (p->t >= start && p->t < end)
+				exact += p->bytes;
+		for (struct wflow *p = hit ? hit + 1 : NULL; p && p < w + N && p->src == id; p++)
+			if (p->t >= start && p->t < end)
+				exact += p->bytes;
+		if (rows[r].c.bytes > exact) {
+			never_more = false;
+			printf("# %s: %" PRIu64 " bytes shown, %" PRIu64 " in the window\n", key(DIM_SRC_IP, &rows[r]),
+			       rows[r].c.bytes, exact);
+		}
+		shown += rows[r].c.bytes;
+	}
+	ok(in.evicted > 0, "window caps: keys were evicted (%" PRIu64 ")", in.evicted);
+	ok(never_more, "window caps: no row shows more than its key's flows in the window (%zu rows)", n);
+	is_u64(shown + in.other.bytes, want, "window caps: rows + evicted share = the window's bytes");
+	struct counters tot;
+	store_totals(s, &tot);
+	is_u64(tot.bytes, want, "window caps: total = the window's bytes");
+	/* Past the window: nothing is left anywhere. */
+	store_advance(s, end + 21000);
+	store_dim_info(s, DIM_SRC_IP, &in);
+	store_totals(s, &tot);
+	ok(in.keys == 0 && in.bucket_keys == 0 && in.other.bytes == 0 && in.other.flows == 0 && tot.bytes == 0,
+	   "window caps: all gone once the window has passed (keys %zu, bucket keys %zu, other %" PRIu64 ")",
+	   in.keys, in.bucket_keys, in.other.bytes);
+	free(w);
+	store_free(s);
+}
+
+/* --max-memory 64M over 2M flows of new addresses and ports, in one thread
+ * and split over two (one budget for both): the tables stay under the
+ * bound, keys are evicted, and every dimension still adds up to the totals. */
+static void test_max_memory(bool split, uint32_t window)
+{
+	const size_t lim = 64u << 20;
+	struct store_opts o = { window, 100000000, 24, 48, split, lim };
+	struct store *s = store_new(&o);
+	uint64_t t = 1767323040000ULL, want = 0;
+	char src[32], dst[32];
+	for (uint32_t i = 0; i < 2000000; i++) {
+		snprintf(src, sizeof src, "10.%u.%u.%u", i >> 16 & 255, i >> 8 & 255, i & 255);
+		snprintf(dst, sizeof dst, "172.%u.%u.%u", 16 + (i >> 16 & 15), i >> 8 & 255, ~i & 255);
+		struct flow f = mk(src, dst, (uint16_t)i, 6, 100 + i % 7, 1, t + i / 100);
+		f.sport = (uint16_t)(i * 7);
+		store_add(s, &f);
+		want += f.bytes;
+	}
+	size_t bytes = 0;
+	bool adds_up = true;
+	uint64_t evicted = 0;
+	for (int d = 0; d < DIM_COUNT; d++) {
+		struct store_dim_info in;
+		store_dim_info(s, (enum dim)d, &in);
+		bytes += in.bytes;
+		evicted += in.evicted;
+		static struct store_row rows[1];
+		(void)store_top(s, (enum dim)d, SORT_BYTES, false, rows, 1);
+	}
+	struct counters tot;
+	store_totals(s, &tot);
+	/* Every dimension: its rows and its evicted share make the total. */
+	static struct store_row all[2100000];
+	for (int d = 0; d < DIM_COUNT; d++) {
+		struct store_dim_info in;
+		store_dim_info(s, (enum dim)d, &in);
+		size_t n = store_top(s, (enum dim)d, SORT_BYTES, false, all, sizeof all / sizeof *all);
+		uint64_t sum = in.other.bytes;
+		for (size_t r = 0; r < n; r++)
+			sum += all[r].c.bytes;
+		if (sum != tot.bytes) {
+			adds_up = false;
+			printf("# %s: rows + other %" PRIu64 ", total %" PRIu64 "\n", dim_name((enum dim)d), sum, tot.bytes);
+		}
+	}
+	const char *how = split ? (window ? "split, window" : "split") : window ? "window" : "one thread";
+	/* The smallest tables (64 slots) may always be made: 14 x 3 KiB each. */
+	ok(bytes <= lim + (size_t)DIM_COUNT * 64 * 48 * (window ? 61 : 1),
+	   "max-memory (%s): key tables %zu bytes, bound %zu", how, bytes, lim);
+	ok(bytes >= lim / 2, "max-memory (%s): ... and they used it (over half)", how);
+	ok(evicted > 0, "max-memory (%s): keys evicted (%" PRIu64 ")", how, evicted);
+	if (!window)
+		is_u64(tot.bytes, want, "max-memory (one pass): totals exact");
+	ok(adds_up, "max-memory (%s): every dimension's rows + evicted share = the total", how);
+	store_free(s);
+}
+
 int main(void)
 {
+	test_window_caps();
+	test_max_memory(false, 0);
+	test_max_memory(true, 0);
+	test_max_memory(false, 60);
 	test_split();
 	test_window_parse();
 	test_whole();

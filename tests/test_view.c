@@ -32,7 +32,7 @@ static struct snap *replay(const char *capture, uint32_t window)
 	c.speed = 0;
 	c.window_s = window;
 	struct decoder *d = decoder_new(NULL);
-	struct store_opts so = { window, 1000, 24, 48, false };
+	struct store_opts so = { window, 1000, 24, 48, false, 0 };
 	struct store *st = store_new(&so);
 	struct ingest in;
 	ingest_init(&in, &c, d, st, NULL, NULL, NULL);
