@@ -49,20 +49,22 @@ if command -v nfcapd >/dev/null && command -v nfdump >/dev/null; then
 		exit 1
 	fi
 	nffile=$(ls "$nfdir"/nfcapd.* | head -1)
-	echo "== replay: nftop -b (all 14 dimensions) vs nfdump -r (4 statistics), $ROUNDS rounds each"
+	echo "== replay: nftop -b (all 14 dimensions) of the capture and of nfcapd's file vs nfdump -r (4 statistics), $ROUNDS rounds each"
 	python3 bench/measure.py "$ROUNDS" \
 		"nftop=$NFTOP --no-config -b -q -r $cap -o json" \
+		"nftop-nfcapd=$NFTOP --no-config -b -q -r $nffile -o json" \
 		"nfdump=nfdump -r $nffile -s srcip/bytes -s dstip/bytes -s dstport/bytes -s proto/bytes -n 10 -q" \
 		>"$OUT/replay.json"
 	python3 - "$OUT/replay.json" "$FLOWS" <<'PY'
 import json, sys
 r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
 n = int(sys.argv[2])
-for k in ("nftop", "nfdump"):
+for k in ("nftop", "nftop-nfcapd", "nfdump"):
     j = r[k]
-    print("   %-7s %8.3f s  %10.0f flows/s  peak RSS %6.1f MiB" % (k, j["median_s"], n / j["median_s"], j["max_rss"] / 2**20))
-print("   ratio nftop/nfdump: throughput %.2fx, RSS %.2fx" %
-      (r["nfdump"]["median_s"] / r["nftop"]["median_s"], r["nftop"]["max_rss"] / r["nfdump"]["max_rss"]))
+    print("   %-12s %8.3f s  %10.0f flows/s  peak RSS %6.1f MiB" % (k, j["median_s"], n / j["median_s"], j["max_rss"] / 2**20))
+for k, what in (("nftop", "the v9 capture"), ("nftop-nfcapd", "the same nfcapd file")):
+    print("   ratio nftop/nfdump, nftop reading %s: throughput %.2fx, RSS %.2fx" %
+          (what, r["nfdump"]["median_s"] / r[k]["median_s"], r[k]["max_rss"] / r["nfdump"]["max_rss"]))
 PY
 else
 	echo "== replay vs nfdump skipped: nfdump/nfcapd not installed (tools/deps.sh installs them)"
