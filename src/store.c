@@ -25,11 +25,15 @@ struct bucket {
 
 /* What the key tables may take (--max-memory), shared by a store and its
  * worker half: one pool for the aggregate tables and one for the window's
- * bucket tables, so neither starves the other. */
+ * bucket tables, so neither starves the other. The buckets' pool is shared
+ * out evenly, each bucket its share: the buckets of the first seconds must
+ * not take it all and leave the later ones tables too small to use. */
 enum { POOL_AGG, POOL_BUCKETS };
 struct budget {
 	_Atomic size_t used[2];
 	size_t limit[2];		/* 0: no bound */
+	_Atomic size_t *bucket_used;	/* nb of them, with a window */
+	size_t bucket_limit;
 };
 
 struct store {
@@ -119,6 +123,10 @@ struct store *store_new(const struct store_opts *o)
 		 * as many entries as all buckets together, so half each. */
 		s->bud->limit[POOL_AGG] = s->b ? o->max_memory / 2 : o->max_memory;
 		s->bud->limit[POOL_BUCKETS] = o->max_memory - s->bud->limit[POOL_AGG];
+		if (s->b) {
+			s->bud->bucket_used = xcalloc(s->nb, sizeof *s->bud->bucket_used);
+			s->bud->bucket_limit = s->bud->limit[POOL_BUCKETS] / s->nb;
+		}
 	}
 	s->mask = (1u << DIM_COUNT) - 1;
 	if (o->split) {
@@ -159,8 +167,10 @@ void store_free(struct store *s)
 		for (int d = 0; d < DIM_COUNT; d++)
 			table_free(&s->b[i].t[d]);
 	free(s->b);
-	if (!s->peer_of)
+	if (!s->peer_of) {
+		free((void *)s->bud->bucket_used);
 		free(s->bud);
+	}
 	free(s);
 }
 
@@ -300,18 +310,31 @@ static size_t table_evict(struct table *t, struct table *agg)
 }
 
 /* Whether the pool has no room for a table to grow by 'grow' bytes. */
-static bool over_budget(const struct store *s, int pool, size_t grow)
+/* Whether there is no room for a table (of bucket b, or of the aggregate
+ * when b is NULL) to grow to 'grow' bytes. */
+static bool over_budget(const struct store *s, const struct bucket *b, size_t grow)
 {
-	size_t lim = s->bud->limit[pool];
-	return lim && atomic_load_explicit(&s->bud->used[pool], memory_order_relaxed) + grow > lim;
+	const struct budget *bu = s->bud;
+	if (!b)
+		return bu->limit[POOL_AGG] &&
+		       atomic_load_explicit(&bu->used[POOL_AGG], memory_order_relaxed) + grow > bu->limit[POOL_AGG];
+	return bu->bucket_used &&
+	       atomic_load_explicit(&bu->bucket_used[b - s->b], memory_order_relaxed) + grow > bu->bucket_limit;
 }
 
-static void budget_change(struct store *s, int pool, size_t before, size_t after)
+static void add_signed(_Atomic size_t *a, size_t before, size_t after)
 {
 	if (after > before)
-		atomic_fetch_add_explicit(&s->bud->used[pool], after - before, memory_order_relaxed);
+		atomic_fetch_add_explicit(a, after - before, memory_order_relaxed);
 	else if (before > after)
-		atomic_fetch_sub_explicit(&s->bud->used[pool], before - after, memory_order_relaxed);
+		atomic_fetch_sub_explicit(a, before - after, memory_order_relaxed);
+}
+
+static void budget_change(struct store *s, const struct bucket *b, size_t before, size_t after)
+{
+	add_signed(&s->bud->used[b ? POOL_BUCKETS : POOL_AGG], before, after);
+	if (b && s->bud->bucket_used)
+		add_signed(&s->bud->bucket_used[b - s->b], before, after);
 }
 
 /* The bucket whose table of dimension d holds the most keys. */
@@ -334,9 +357,8 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 		      const struct counters *c)
 {
 	struct table *t = b ? &b->t[d] : &s->agg[d];
-	int pool = b ? POOL_BUCKETS : POOL_AGG;
 	size_t grow = ktab_growth(&t->k);
-	bool self = t->k.n >= s->o.max_keys || (grow && t->k.n >= KTAB_MIN * 3 / 4 && over_budget(s, pool, grow));
+	bool self = t->k.n >= s->o.max_keys || (grow && t->k.n >= KTAB_MIN * 3 / 4 && over_budget(s, b, grow));
 	bool sum = b && s->bkeys[d] >= s->o.max_keys;
 	if ((self || sum) && !ktab_find(&t->k, k, h)) {
 		struct table *from = self ? t : largest_bucket_table(s, d);
@@ -351,14 +373,15 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 	struct kent *e = ktab_get(&t->k, k, h, &added);
 	add_counters(&e->c, c);
 	if (ktab_bytes(&t->k) != before)
-		budget_change(s, pool, before, ktab_bytes(&t->k));
+		budget_change(s, b, before, ktab_bytes(&t->k));
 	if (b && added)
 		s->bkeys[d]++;
 }
 
 /* Takes a bucket's table out of the aggregate. */
-static void table_sub(struct store *s, enum dim d, struct table *bt)
+static void table_sub(struct store *s, enum dim d, struct bucket *b)
 {
+	struct table *bt = &b->t[d];
 	struct table *agg = &s->agg[d];
 	for (size_t j = 0; j < bt->k.cap; j++) {
 		const struct kent *e = &bt->k.slot[j];
@@ -378,7 +401,7 @@ static void table_sub(struct store *s, enum dim d, struct table *bt)
 	s->bkeys[d] -= bt->k.n;
 	size_t before = ktab_bytes(&bt->k);
 	ktab_clear(&bt->k);
-	budget_change(s, POOL_BUCKETS, before, ktab_bytes(&bt->k));
+	budget_change(s, b, before, ktab_bytes(&bt->k));
 	memset(&bt->other, 0, sizeof bt->other);
 	bt->evicted = 0;
 }
@@ -433,7 +456,7 @@ static void expire_bucket(struct store *s, struct bucket *b)
 	if (!b->used)
 		return;
 	for (int d = 0; d < DIM_COUNT; d++)
-		table_sub(s, (enum dim)d, &b->t[d]);
+		table_sub(s, (enum dim)d, b);
 	struct counters t = b->total;
 	sub_counters(&s->total, &t);
 	memset(&b->total, 0, sizeof b->total);
