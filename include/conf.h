@@ -72,5 +72,9 @@ void conf_usage(FILE *out);
 void conf_free(struct conf *c);
 /* Whether the store should keep half its dimensions in a second thread. */
 bool conf_split_store(const struct conf *c);
+/* The bytes the store's key tables may take under --max-memory: all but
+ * 16 MiB left for the rest of the process (half for bounds under 32 MiB);
+ * 0 without a bound. */
+size_t conf_table_memory(const struct conf *c);
 
 #endif

@@ -775,6 +775,14 @@ void conf_usage(FILE *out)
 	      "\nexit status: 0 success, 1 an input could not be read or decoded, 2 usage error.\n", out);
 }
 
+size_t conf_table_memory(const struct conf *c)
+{
+	const size_t rest = 16u << 20;
+	if (!c->max_memory)
+		return 0;
+	return c->max_memory >= 2 * rest ? c->max_memory - rest : c->max_memory / 2;
+}
+
 bool conf_split_store(const struct conf *c)
 {
 	if (c->threads)

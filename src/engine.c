@@ -100,7 +100,7 @@ static void engine_sink(void *arg, const struct flow *f0)
 
 static struct store *new_store(const struct engine *e, bool split)
 {
-	struct store_opts o = { e->window_s, e->c->max_keys, e->c->prefix4, e->c->prefix6, split, e->c->max_memory };
+	struct store_opts o = { e->window_s, e->c->max_keys, e->c->prefix4, e->c->prefix6, split, conf_table_memory(e->c) };
 	return store_new(&o);
 }
 

@@ -69,12 +69,16 @@ static inline bool key_eq(const struct store_key *x, const struct store_key *y)
 	return ((a0 ^ b0) | (a1 ^ b1) | (uint64_t)(x->num ^ y->num)) == 0;
 }
 
+static inline size_t next(const struct ktab *t, size_t i)
+{
+	return i + 1 == t->cap ? 0 : i + 1;
+}
+
 struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t h)
 {
 	if (!t->slot)
 		return NULL;
-	size_t mask = t->cap - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
+	for (size_t i = ktab_home(t, h);; i = next(t, i)) {
 		struct kent *e = &t->slot[i];
 		if (!e->hash)
 			return NULL;
@@ -83,22 +87,22 @@ struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t
 	}
 }
 
-static void grow(struct ktab *t)
+void ktab_resize(struct ktab *t, size_t ncap)
 {
-	size_t ncap = t->cap ? t->cap * 2 : KTAB_MIN, mask = ncap - 1;
-	struct kent *ns = slots_alloc(ncap);
+	struct ktab nt = { slots_alloc(ncap), ncap, t->n };
+	if (ncap * 3 < t->n * 4)
+		abort();		/* callers keep every table at most 3/4 full */
 	for (size_t j = 0; j < t->cap; j++) {
 		const struct kent *e = &t->slot[j];
 		if (!e->hash)
 			continue;
-		size_t i = e->hash & mask;
-		while (ns[i].hash)
-			i = (i + 1) & mask;
-		ns[i] = *e;
+		size_t i = ktab_home(&nt, e->hash);
+		while (nt.slot[i].hash)
+			i = next(&nt, i);
+		nt.slot[i] = *e;
 	}
 	slots_free(t->slot, t->cap);
-	t->slot = ns;
-	t->cap = ncap;
+	*t = nt;
 }
 
 struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, bool *added)
@@ -106,8 +110,7 @@ struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, boo
 	*added = false;
 	struct kent *e = NULL;
 	if (t->slot) {
-		size_t mask = t->cap - 1;
-		for (size_t i = h & mask;; i = (i + 1) & mask) {
+		for (size_t i = ktab_home(t, h);; i = next(t, i)) {
 			e = &t->slot[i];
 			if (!e->hash)
 				break;
@@ -118,10 +121,10 @@ struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, boo
 	/* A new key: at most 3/4 full, so probes stay short. Only a new key
 	 * grows the table (the store checks its memory bound before that). */
 	if ((t->n + 1) * 4 > t->cap * 3) {
-		grow(t);
-		size_t mask = t->cap - 1, i = h & mask;
+		ktab_resize(t, t->cap ? t->cap * 2 : KTAB_MIN);
+		size_t i = ktab_home(t, h);
 		while (t->slot[i].hash)
-			i = (i + 1) & mask;
+			i = next(t, i);
 		e = &t->slot[i];
 	}
 	e->key = *k;
@@ -136,12 +139,12 @@ struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, boo
  * does, so lookups never meet a gap before their key. */
 void ktab_del(struct ktab *t, struct kent *e)
 {
-	size_t mask = t->cap - 1, hole = (size_t)(e - t->slot);
-	for (size_t i = (hole + 1) & mask;; i = (i + 1) & mask) {
+	size_t hole = (size_t)(e - t->slot);
+	for (size_t i = next(t, hole);; i = next(t, i)) {
 		struct kent *x = &t->slot[i];
 		if (!x->hash)
 			break;
-		size_t home = x->hash & mask;
+		size_t home = ktab_home(t, x->hash);
 		/* x may fill the hole if its home is not in (hole, i]. */
 		bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
 		if (!stays) {

@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 	decode_opts_default(&dopts);
 	dopts.no_scale = c.no_scale;
 	struct decoder *dec = decoder_new(&dopts);
-	struct store_opts sopts = { c.window_s, c.max_keys, c.prefix4, c.prefix6, conf_split_store(&c), c.max_memory };
+	struct store_opts sopts = { c.window_s, c.max_keys, c.prefix4, c.prefix6, conf_split_store(&c), conf_table_memory(&c) };
 	struct store *store = store_new(&sopts);
 	struct printer pr = { &c, geo, al, true };
 	struct ingest in;

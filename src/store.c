@@ -310,16 +310,23 @@ static size_t table_evict(struct table *t, struct table *agg)
 }
 
 /* Whether the pool has no room for a table to grow by 'grow' bytes. */
-/* Whether there is no room for a table (of bucket b, or of the aggregate
- * when b is NULL) to grow to 'grow' bytes. */
-static bool over_budget(const struct store *s, const struct bucket *b, size_t grow)
+/* The bytes a table of cur bytes (of bucket b, or of the aggregate when b
+ * is NULL) may grow to: what its pool has left, plus its own. SIZE_MAX
+ * without a bound. */
+static size_t table_room(const struct store *s, const struct bucket *b, size_t cur)
 {
 	const struct budget *bu = s->bud;
-	if (!b)
-		return bu->limit[POOL_AGG] &&
-		       atomic_load_explicit(&bu->used[POOL_AGG], memory_order_relaxed) + grow > bu->limit[POOL_AGG];
-	return bu->bucket_used &&
-	       atomic_load_explicit(&bu->bucket_used[b - s->b], memory_order_relaxed) + grow > bu->bucket_limit;
+	size_t lim, used;
+	if (!b) {
+		lim = bu->limit[POOL_AGG];
+		used = lim ? atomic_load_explicit(&bu->used[POOL_AGG], memory_order_relaxed) : 0;
+	} else {
+		lim = bu->bucket_limit;
+		used = bu->bucket_used ? atomic_load_explicit(&bu->bucket_used[b - s->b], memory_order_relaxed) : 0;
+	}
+	if (!lim)
+		return SIZE_MAX;
+	return used > lim ? cur : lim - used + cur;
 }
 
 static void add_signed(_Atomic size_t *a, size_t before, size_t after)
@@ -358,7 +365,21 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 {
 	struct table *t = b ? &b->t[d] : &s->agg[d];
 	size_t grow = ktab_growth(&t->k);
-	bool self = t->k.n >= s->o.max_keys || (grow && t->k.n >= KTAB_MIN * 3 / 4 && over_budget(s, b, grow));
+	bool self = t->k.n >= s->o.max_keys;
+	if (!self && grow && t->k.n >= KTAB_MIN * 3 / 4) {
+		/* Doubling does not fit: a table of the size that does, if that is
+		 * worth it (an eighth more slots), else evict. */
+		size_t cur = ktab_bytes(&t->k), room = table_room(s, b, cur);
+		if (room < grow) {
+			size_t ncap = room / sizeof(struct kent);
+			if (ncap >= t->k.cap + t->k.cap / 8) {
+				ktab_resize(&t->k, ncap);
+				budget_change(s, b, cur, ktab_bytes(&t->k));
+			} else {
+				self = true;
+			}
+		}
+	}
 	bool sum = b && s->bkeys[d] >= s->o.max_keys;
 	if ((self || sum) && !ktab_find(&t->k, k, h)) {
 		struct table *from = self ? t : largest_bucket_table(s, d);

@@ -84,7 +84,27 @@ int main(void)
 			r[i].bytes = 0;
 		}
 	ok(agree(&t, r), "a filter keeps exactly the entries it accepts");
-	ok(t.cap && (t.cap & (t.cap - 1)) == 0 && t.n * 4 <= t.cap * 3, "capacity a power of two, at most 3/4 full");
+	ok(t.cap && t.n * 4 <= t.cap * 3, "at most 3/4 full");
+	ktab_resize(&t, t.n * 4 / 3 + 7);	/* any size, not a power of two */
+	ok(agree(&t, r), "resized to %zu slots (not a power of two), every entry still found", t.cap);
+	for (unsigned i = 0; i < NKEYS; i += 3) {
+		struct store_key k = key_of(i);
+		bool added;
+		ktab_get(&t, &k, ktab_hash(&k), &added)->c.bytes += 2;
+		r[i].present = true;
+		r[i].bytes += 2;
+	}
+	ok(agree(&t, r), "adds after the resize (growing from an odd size) agree");
+	for (unsigned i = 0; i < NKEYS; i += 2) {
+		struct store_key k = key_of(i);
+		struct kent *e = ktab_find(&t, &k, ktab_hash(&k));
+		if (e) {
+			ktab_del(&t, e);
+			r[i].present = false;
+			r[i].bytes = 0;
+		}
+	}
+	ok(agree(&t, r), "removals in an odd-sized table (wrapping clusters) agree");
 	ktab_clear(&t);
 	memset(r, 0, sizeof r);
 	ok(agree(&t, r) && t.n == 0, "cleared");
