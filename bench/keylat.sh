@@ -63,6 +63,6 @@ PY
 wait "$sender" || true
 sleep 2
 sent=$(($(sed -n 's/^sent \([0-9]*\) datagrams.*/\1/p' "$OUT/keylat_sent.txt") * per))
-got=$(T capture-pane -p -t k | sed -n 's/.*(\([0-9.,kKMG]*\) flows).*/\1/p' | head -1)
+got=$(T capture-pane -p -t k | sed -n 's/.*, \([^ ]*\) flows).*/\1/p' | head -1)
 e1=$(rcvbuf_errors)
 echo "   screen's header after $sent flows sent at $RATE flows/s for ${SECS} s: ${got:-?} flows; kernel receive-buffer errors $((e1 - e0)) datagrams"

@@ -35,27 +35,20 @@ static void slots_free(struct kent *p, size_t cap)
 		munmap(p, bytes);
 }
 
-/* Keys are 20 fixed bytes. IPv4 addresses vary only in the last four, which
- * land in the top bits of the second word: they are rotated down and the
- * words folded before a full 64-bit finalizer (murmur3's), so every key byte
- * reaches the low bits the table indexes with. Never 0 (an empty slot). */
-static inline uint64_t rotl64(uint64_t x, unsigned r)
-{
-	return x << r | x >> (64 - r);
-}
-
+/* Keys are 20 fixed bytes: a multiply-xor mix over them. The table takes
+ * the high bits of the result (multiply-shift index), where every key byte
+ * has reached. Never 0, which marks an empty slot. */
 uint32_t ktab_hash(const struct store_key *k)
 {
 	uint64_t a, b;
+	uint32_t c;
 	memcpy(&a, k->addr, 8);
 	memcpy(&b, k->addr + 8, 8);
-	uint64_t h = a * 0x9e3779b97f4a7c15ULL ^ rotl64(b, 32) ^ (uint64_t)k->num * 0xc2b2ae3d27d4eb4fULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	uint32_t r = (uint32_t)h;
+	c = k->num;
+	uint64_t h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
+	h ^= (b + (h >> 29)) * 0x94d049bb133111ebULL;
+	h ^= (c + (h >> 31)) * 0x9e3779b97f4a7c15ULL;
+	uint32_t r = (uint32_t)(h ^ h >> 32);
 	return r ? r : 1;
 }
 
