@@ -311,7 +311,6 @@ static size_t table_evict(struct table *t, struct table *agg)
 	return ea.removed;
 }
 
-/* Whether the pool has no room for a table to grow by 'grow' bytes. */
 /* The bytes a table of cur bytes (of bucket b, or of the aggregate when b
  * is NULL) may grow to: what its pool has left, plus its own. SIZE_MAX
  * without a bound. */
@@ -360,8 +359,8 @@ static struct table *largest_bucket_table(struct store *s, enum dim d)
  * table. A new key that would pass a bound first makes room by eviction:
  * --max-keys per table, --max-keys over all buckets of the dimension
  * (taken from the bucket table that holds the most), or the memory pool (a
- * table that cannot grow evicts from itself; the smallest tables always
- * may grow). */
+ * table that cannot double grows to what fits, and when even that is not
+ * an eighth more, evicts from itself; the smallest tables always may grow). */
 static void table_add(struct store *s, enum dim d, struct bucket *b, const struct store_key *k, uint32_t h,
 		      const struct counters *c)
 {
