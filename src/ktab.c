@@ -82,9 +82,9 @@ struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t
 
 void ktab_resize(struct ktab *t, size_t ncap)
 {
-	struct ktab nt = { slots_alloc(ncap), ncap, t->n };
 	if (ncap * 3 < t->n * 4)
 		abort();		/* callers keep every table at most 3/4 full */
+	struct ktab nt = { slots_alloc(ncap), ncap, t->n };
 	for (size_t j = 0; j < t->cap; j++) {
 		const struct kent *e = &t->slot[j];
 		if (!e->hash)

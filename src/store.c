@@ -258,23 +258,32 @@ struct evict_arg {
 	struct table *agg;		/* evicting from a bucket: the aggregate too */
 };
 
-/* What a bucket evicts leaves the aggregate's entry for its key as well, into
- * the aggregate's evicted share: the aggregate's entry is then still the sum
- * of the buckets that hold the key, so when those buckets expire the right
- * amounts are taken away from the entry and from the share. */
+/* Takes a bucket entry's counters out of the aggregate's row for its key (the
+ * row goes when empty); returns what the row could not give, which the
+ * aggregate's evicted share holds (it evicted the key earlier). */
+static struct counters agg_take(struct table *agg, const struct kent *e)
+{
+	struct counters left = e->c;
+	struct kent *a = ktab_find(&agg->k, &e->key, e->hash);
+	if (a) {
+		sub_counters(&a->c, &left);
+		if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0)
+			ktab_del(&agg->k, a);
+	}
+	return left;
+}
+
+/* What a bucket evicts leaves the aggregate's row for its key as well, into
+ * the aggregate's evicted share: the row is then still the sum of the
+ * buckets that hold the key, so when those buckets expire the right amounts
+ * are taken away from the row and from the share. */
 static void evict_from_agg(struct table *agg, const struct kent *e)
 {
-	struct kent *a = ktab_find(&agg->k, &e->key, e->hash);
-	if (!a)
-		return;			/* the aggregate evicted it already */
-	struct counters left = e->c, moved;
-	sub_counters(&a->c, &left);
+	struct counters left = agg_take(agg, e), moved;
 	moved.bytes = e->c.bytes - left.bytes;
 	moved.packets = e->c.packets - left.packets;
 	moved.flows = e->c.flows - left.flows;
 	add_counters(&agg->other, &moved);
-	if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0)
-		ktab_del(&agg->k, a);
 }
 
 static bool evict_keep(const struct kent *e, void *arg)
@@ -365,20 +374,18 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 		      const struct counters *c)
 {
 	struct table *t = b ? &b->t[d] : &s->agg[d];
-	size_t grow = ktab_growth(&t->k);
+	size_t before = ktab_bytes(&t->k), grow = ktab_growth(&t->k);
 	bool self = t->k.n >= s->o.max_keys;
 	if (!self && grow && t->k.n >= KTAB_MIN * 3 / 4) {
 		/* Doubling does not fit: a table of the size that does, if that is
 		 * worth it (an eighth more slots), else evict. */
-		size_t cur = ktab_bytes(&t->k), room = table_room(s, b, cur);
+		size_t room = table_room(s, b, before);
 		if (room < grow) {
 			size_t ncap = room / sizeof(struct kent);
-			if (ncap >= t->k.cap + t->k.cap / 8) {
+			if (ncap >= t->k.cap + t->k.cap / 8)
 				ktab_resize(&t->k, ncap);
-				budget_change(s, b, cur, ktab_bytes(&t->k));
-			} else {
+			else
 				self = true;
-			}
 		}
 	}
 	bool sum = b && s->bkeys[d] >= s->o.max_keys;
@@ -390,7 +397,6 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 			s->bevicted[d] += gone;
 		}
 	}
-	size_t before = ktab_bytes(&t->k);
 	bool added;
 	struct kent *e = ktab_get(&t->k, k, h, &added);
 	add_counters(&e->c, c);
@@ -409,13 +415,7 @@ static void table_sub(struct store *s, enum dim d, struct bucket *b)
 		const struct kent *e = &bt->k.slot[j];
 		if (!e->hash)
 			continue;
-		struct kent *a = ktab_find(&agg->k, &e->key, e->hash);
-		struct counters left = e->c;
-		if (a) {
-			sub_counters(&a->c, &left);
-			if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0)
-				ktab_del(&agg->k, a);
-		}
+		struct counters left = agg_take(agg, e);
 		sub_counters(&agg->other, &left);
 	}
 	struct counters o = bt->other;
