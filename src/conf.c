@@ -452,7 +452,7 @@ static const struct opt opts[] = {
 	{ "port", O_PORT, "N", set_port, false, "replay: take only UDP datagrams sent to port N" },
 	{ "no-scale", O_NO_SCALE, NULL, set_no_scale, false, "do not multiply packets and bytes by the announced sampling rate" },
 	{ "max-keys", O_MAX_KEYS, "N", set_max_keys, false, "keys kept per dimension before the smallest are evicted (default 1000000)" },
-	{ "max-memory", O_MAX_MEMORY, "SIZE", set_max_memory, false, "memory of the key tables before the smallest keys are evicted (default 1G; 0: no bound)" },
+	{ "max-memory", O_MAX_MEMORY, "SIZE", set_max_memory, false, "memory bound: the key tables take all of it but 16 MiB, then evict their smallest keys (default 1G; 0: none)" },
 	{ "threads", O_THREADS, "N", set_threads, false, "aggregation threads: 1, or 2 to keep most dimensions in a second thread (default 2 with 2 or more CPUs)" },
 	{ "geoip-country", O_GEO_COUNTRY, "FILE", set_geoip_country, false, "country (or city) MMDB database; default: the usual places" },
 	{ "geoip-asn", O_GEO_ASN, "FILE", set_geoip_asn, false, "ASN MMDB database; default: the usual places" },
