@@ -2,10 +2,15 @@
  *
  * Per watched dimension there are two fixed tables of opts.keys entries:
  *  - tracked: keys with a baseline (EWMA mean and variance of bits/s per tick);
- *  - sketch: this tick's untracked keys, Space-Saving over bytes (a min-heap
- *    picks the entry to replace), so every key over total/keys is present.
- * A flow costs one hash probe per dimension, then either a counter add
- * (tracked) or a heap step (sketch). Closing a tick evaluates the total and
+ *  - sketch: this tick's untracked keys, Filtered Space-Saving over bytes: a
+ *    min-heap picks the entry to replace, and in front of it a small array
+ *    of counters indexed by hash holds what keys not in the sketch sent.
+ *    Such a key enters the sketch only when its cell's sum would pass the
+ *    sketch's smallest entry, so most flows of the many small keys cost one
+ *    add to a counter already in the cache; every key that sent more than
+ *    the smallest entry is in the sketch.
+ * A flow costs one hash probe per dimension, then a counter add (tracked or
+ * filtered) or a heap step (sketch). Closing a tick evaluates the total and
  * every tracked key, tests thresholds, evicts idle keys and promotes the
  * biggest sketch keys: O(dims * keys log keys), whatever the traffic. */
 #include <ctype.h>
@@ -28,6 +33,7 @@
 #define GAP_MAX 3600		/* empty ticks evaluated before jumping */
 #define RELEARN_TICKS 600	/* a spike this long is the new normal */
 #define SIGMA_FLOOR 0.05	/* sigma is at least this share of the mean */
+#define FILTER_MAX (1u << 16)	/* cells of a sketch's filter, at most */
 
 static const enum dim watched[NW] = { DIM_SRC_IP, DIM_DST_IP, DIM_DST_PORT, DIM_PROTO };
 
@@ -66,6 +72,11 @@ struct dimtab {
 	struct cand *cand;
 	int32_t *cbucket, *heap;
 	size_t ncand;
+	/* The filter: each cell holds at least what any key hashing there that
+	 * is not in the sketch sent this tick (counts, and sketch entries
+	 * replaced), and at most the smallest sketch entry's bytes. */
+	struct counters *filt;
+	uint32_t fmask;
 	uint32_t mask;
 	uint64_t evicted;
 	int32_t *ord, *ord2;	/* per-tick scratch */
@@ -139,6 +150,9 @@ static void dimtab_init(struct dimtab *t, size_t keys)
 	t->ord = xmalloc(keys * sizeof *t->ord);
 	t->ord2 = xmalloc(keys * sizeof *t->ord2);
 	t->score = xmalloc(keys * sizeof *t->score);
+	size_t nf = 4 * nb < FILTER_MAX ? 4 * nb : FILTER_MAX;
+	t->filt = xcalloc(nf, sizeof *t->filt);
+	t->fmask = (uint32_t)(nf - 1);
 	memset(t->sbucket, 0xff, nb * sizeof *t->sbucket);
 	memset(t->cbucket, 0xff, nb * sizeof *t->cbucket);
 	for (size_t i = 0; i < keys; i++)
@@ -182,6 +196,7 @@ void alert_free(struct alert *a)
 		free(t->sbucket);
 		free(t->sfree);
 		free(t->cand);
+		free(t->filt);
 		free(t->cbucket);
 		free(t->heap);
 		free(t->ord);
@@ -298,27 +313,48 @@ static void heap_fix(struct dimtab *t, uint32_t i)
 	}
 }
 
+static uint32_t filt_cell(const struct dimtab *t, uint32_t h)
+{
+	return (h >> 16 ^ h * 0x9e3779b1u >> 16) & t->fmask;
+}
+
+static void max_counters(struct counters *a, const struct counters *b)
+{
+	a->bytes = a->bytes > b->bytes ? a->bytes : b->bytes;
+	a->packets = a->packets > b->packets ? a->packets : b->packets;
+	a->flows = a->flows > b->flows ? a->flows : b->flows;
+}
+
 static void cand_add(struct dimtab *t, size_t cap, const struct store_key *k, uint32_t h, const struct counters *c)
 {
 	int32_t i = t->cbucket[h & t->mask];
 	while (i >= 0 && memcmp(&t->cand[i].key, k, sizeof *k))
 		i = t->cand[i].next;
 	if (i < 0) {
+		struct counters *f = &t->filt[filt_cell(t, h)];
 		if (t->ncand < cap) {
 			i = (int32_t)t->ncand;
 			memset(&t->cand[i], 0, sizeof t->cand[i]);
 			t->cand[i].hpos = (uint32_t)t->ncand;
 			t->heap[t->ncand++] = i;
 		} else {
-			/* Replace the smallest; the newcomer inherits its count as error. */
+			if (f->bytes + c->bytes <= hb(t, 0)) {
+				add_counters(f, c);	/* stays out: counted in its cell */
+				return;
+			}
+			/* Replaces the smallest, which leaves its count in its cell. */
 			i = t->heap[0];
 			struct cand *m = &t->cand[i];
-			int32_t *p = &t->cbucket[key_hash(&m->key) & t->mask];
+			uint32_t mh = key_hash(&m->key);
+			int32_t *p = &t->cbucket[mh & t->mask];
 			while (*p != i)
 				p = &t->cand[*p].next;
 			*p = m->next;
-			m->err = m->c;
+			max_counters(&t->filt[filt_cell(t, mh)], &m->c);
 		}
+		/* What the key may have sent before is at most its cell's sum. */
+		t->cand[i].c = *f;
+		t->cand[i].err = *f;
 		t->cand[i].key = *k;
 		t->cand[i].next = t->cbucket[h & t->mask];
 		t->cbucket[h & t->mask] = i;
@@ -332,6 +368,7 @@ static void cand_clear(struct dimtab *t)
 	for (size_t i = 0; i < t->ncand; i++)
 		t->cbucket[key_hash(&t->cand[i].key) & t->mask] = -1;
 	t->ncand = 0;
+	memset(t->filt, 0, ((size_t)t->fmask + 1) * sizeof *t->filt);
 }
 
 /* What a sketch entry surely holds. */

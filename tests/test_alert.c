@@ -215,6 +215,43 @@ static void test_new_heavy(void)
 	alert_free(a);
 }
 
+/* The sketch's filter: 5000 new small destinations a tick (far more than the
+ * 64 sketch entries) hide a new heavy destination whose 40 flows come spread
+ * through the tick, or all at its end after the sketch is full. Either way
+ * the heavy key must reach the sketch, be promoted and be named. */
+static void test_heavy_among_many(bool at_end)
+{
+	struct alert *a = alert_new(NULL);
+	memset(&lg, 0, sizeof lg);
+	uint64_t r = 12345;
+	for (uint64_t t = 0; t < 70; t++) {
+		for (uint32_t i = 0; i < 5000; i++) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			uint32_t dst = IP(100, 64, 0, 0) | (uint32_t)(r >> 40) % (1u << 22);
+			struct flow f = mk(IP(10, 0, 0, 1 + i % 200), dst, 443, 6, 100, 1, BASE + t * 1000 + i / 10);
+			alert_add(a, &f);
+			bool heavy = t >= 60 && (at_end ? i >= 4960 : i % 125 == 0);
+			if (heavy) {
+				/* 40 flows of 10 kB: 400 kB of the tick's 900 kB. */
+				struct flow h = mk(IP(10, 0, 0, 1), IP(198, 51, 100, 7), 443, 6, 10000, 7,
+						   BASE + t * 1000 + i / 10);
+				alert_add(a, &h);
+			}
+		}
+		tick_end(a, t, &lg);
+	}
+	struct flow_addr want;
+	flow_addr_set4u(&want, IP(198, 51, 100, 7));
+	size_t named = 0;
+	for (size_t i = 0; i < lg.n; i++)
+		named += lg.ev[i].kind == ALERT_NEW_HEAVY && !lg.ev[i].end && lg.ev[i].dim == DIM_DST_IP &&
+			 !memcmp(lg.ev[i].key.addr, want.b, 16) && lg.at[i] == 60;
+	is_u64(named, 1, "heavy key among 5000 small ones (%s): named once, at its first tick",
+	       at_end ? "its flows last" : "its flows spread");
+	is_u64(count(&lg, false, ALERT_NEW_HEAVY, -2), 1, "... and nothing else is a new heavy hitter");
+	alert_free(a);
+}
+
 static void test_threshold(void)
 {
 	struct alert *a = alert_new(NULL);
@@ -424,6 +461,8 @@ int main(void)
 {
 	test_burst();
 	test_new_heavy();
+	test_heavy_among_many(false);
+	test_heavy_among_many(true);
 	test_threshold();
 	test_parse();
 	test_warmup();
