@@ -4,6 +4,7 @@
 #ifndef NFTOP_WIRE_H
 #define NFTOP_WIRE_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -109,7 +110,17 @@ static inline uint32_t be32(const uint8_t *p)
 /* Unsigned big-endian integer of 1..8 bytes (reduced-size encoding, RFC 7011 6.2). */
 static inline uint64_t wire_be_uint(const uint8_t *p, size_t n)
 {
+	/* The common widths load at once (a record field per flow each). */
+	uint16_t v16;
+	uint32_t v32;
 	uint64_t v = 0;
+	switch (n) {
+	case 1: return p[0];
+	case 2: memcpy(&v16, p, 2); return be16toh(v16);
+	case 4: memcpy(&v32, p, 4); return be32toh(v32);
+	case 8: memcpy(&v, p, 8); return be64toh(v);
+	default: break;
+	}
 	for (size_t i = 0; i < n; i++)
 		v = v << 8 | p[i];
 	return v;
