@@ -35,33 +35,6 @@ static void slots_free(struct kent *p, size_t cap)
 		munmap(p, bytes);
 }
 
-/* Keys are 20 fixed bytes: a multiply-xor mix over them. The table takes
- * the high bits of the result (multiply-shift index), where every key byte
- * has reached. Never 0, which marks an empty slot. */
-uint32_t ktab_hash(const struct store_key *k)
-{
-	uint64_t a, b;
-	uint32_t c;
-	memcpy(&a, k->addr, 8);
-	memcpy(&b, k->addr + 8, 8);
-	c = k->num;
-	uint64_t h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
-	h ^= (b + (h >> 29)) * 0x94d049bb133111ebULL;
-	h ^= (c + (h >> 31)) * 0x9e3779b97f4a7c15ULL;
-	uint32_t r = (uint32_t)(h ^ h >> 32);
-	return r ? r : 1;
-}
-
-static inline bool key_eq(const struct store_key *x, const struct store_key *y)
-{
-	uint64_t a0, a1, b0, b1;
-	memcpy(&a0, x->addr, 8);
-	memcpy(&a1, x->addr + 8, 8);
-	memcpy(&b0, y->addr, 8);
-	memcpy(&b1, y->addr + 8, 8);
-	return ((a0 ^ b0) | (a1 ^ b1) | (uint64_t)(x->num ^ y->num)) == 0;
-}
-
 static inline size_t next(const struct ktab *t, size_t i)
 {
 	return i + 1 == t->cap ? 0 : i + 1;
@@ -75,7 +48,7 @@ struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t
 		struct kent *e = &t->slot[i];
 		if (!e->hash)
 			return NULL;
-		if (e->hash == h && key_eq(&e->key, k))
+		if (e->hash == h && ktab_key_eq(&e->key, k))
 			return e;
 	}
 }
@@ -107,7 +80,7 @@ struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, boo
 			e = &t->slot[i];
 			if (!e->hash)
 				break;
-			if (e->hash == h && key_eq(&e->key, k))
+			if (e->hash == h && ktab_key_eq(&e->key, k))
 				return e;
 		}
 	}
@@ -183,9 +156,4 @@ void ktab_free(struct ktab *t)
 	slots_free(t->slot, t->cap);
 	t->slot = NULL;
 	t->cap = t->n = 0;
-}
-
-size_t ktab_bytes(const struct ktab *t)
-{
-	return t->cap * sizeof *t->slot;
 }

@@ -36,6 +36,22 @@ struct budget {
 	size_t bucket_limit;
 };
 
+/* A flow's share for a dimension of few keys (protocols, interfaces, AS
+ * numbers...) is first summed in a small direct-mapped cache, and only added
+ * to the key table when another key takes its entry or before anything reads
+ * the tables: most flows then cost an add to a line already in L1 instead of
+ * a hash-table update. tag: 0 empty, 1 the aggregate alone (no window),
+ * else the window's bucket index + 2. */
+#define COMB_SLOTS 32
+#define COMB_DIMS                                                                                   \
+	(1u << DIM_PROTO | 1u << DIM_SRC_AS | 1u << DIM_DST_AS | 1u << DIM_EXPORTER | 1u << DIM_IN_IF | \
+	 1u << DIM_OUT_IF | 1u << DIM_SRC_COUNTRY | 1u << DIM_DST_COUNTRY | 1u << DIM_DST_PORT)
+struct comb {
+	struct store_key key;
+	uint32_t hash, tag;
+	struct counters c;
+};
+
 struct store {
 	struct store_opts o;
 	struct budget *bud;		/* owned by the store that is not a peer */
@@ -43,6 +59,8 @@ struct store {
 	size_t bkeys[DIM_COUNT];	/* keys in all buckets' tables, per dimension */
 	uint64_t bevicted[DIM_COUNT];	/* keys the buckets evicted, per dimension */
 	uint32_t mask;			/* the dimensions this store keeps */
+	uint8_t many[DIM_COUNT], few[DIM_COUNT];	/* ... of many keys, of few (COMB_DIMS) */
+	uint8_t nmany, nfew;
 	struct store *peer;		/* with split: the worker's half */
 	struct flowpipe *pipe;		/* ... and the flows on their way to it */
 	struct table agg[DIM_COUNT];
@@ -53,6 +71,8 @@ struct store {
 	bool started;
 	uint64_t first_ms, last_ms;
 	uint64_t late;
+	struct comb comb[DIM_COUNT][COMB_SLOTS];
+	uint32_t comb_pending;		/* dimensions with entries in their cache */
 };
 
 static const char *const dim_names[DIM_COUNT] = {
@@ -88,11 +108,11 @@ bool sort_parse(const char *s, enum sort_by *by)
 }
 
 /* With split, the thread that adds flows (it also reads and decodes them and
- * runs the alert detector) keeps the source addresses, the worker the other
- * thirteen dimensions. Measured on 5M flows (doc/PERFORMANCE.md): keeping the
- * source ports there too left that thread the slower one (5-9% longer
- * replays); keeping nothing there was no faster than this. */
-#define FRONT_DIMS (1u << DIM_SRC_IP)
+ * runs the alert detector) keeps the source addresses and prefixes, the
+ * worker the other twelve dimensions. Measured on 5M flows
+ * (doc/PERFORMANCE.md): the worker was the slower thread with only the
+ * source addresses here once the detector had become cheaper. */
+#define FRONT_DIMS (1u << DIM_SRC_IP | 1u << DIM_SRC_PREFIX)
 
 static void add_local(struct store *s, const struct flow *f);
 static void advance_local(struct store *s, uint64_t t_ms);
@@ -103,6 +123,20 @@ static void peer_apply(void *arg, const struct flowpipe_msg *m)
 		add_local(arg, &m->f);
 	else
 		advance_local(arg, m->t_ms);
+}
+
+static void set_mask(struct store *s, uint32_t mask)
+{
+	s->mask = mask;
+	s->nmany = s->nfew = 0;
+	for (int d = 0; d < DIM_COUNT; d++) {
+		if (!(mask & 1u << d))
+			continue;
+		if (COMB_DIMS & 1u << d)
+			s->few[s->nfew++] = (uint8_t)d;
+		else
+			s->many[s->nmany++] = (uint8_t)d;
+	}
 }
 
 struct store *store_new(const struct store_opts *o)
@@ -130,7 +164,7 @@ struct store *store_new(const struct store_opts *o)
 			s->bud->bucket_limit = s->bud->limit[POOL_BUCKETS] / s->nb;
 		}
 	}
-	s->mask = (1u << DIM_COUNT) - 1;
+	set_mask(s, (1u << DIM_COUNT) - 1);
 	if (o->split) {
 		struct store_opts po = s->o;
 		po.split = false;
@@ -141,8 +175,8 @@ struct store *store_new(const struct store_opts *o)
 		s->peer->peer_of = true;
 		s->pipe = flowpipe_start(peer_apply, s->peer);
 		if (s->pipe) {
-			s->mask = FRONT_DIMS;
-			s->peer->mask &= ~FRONT_DIMS;
+			set_mask(s, FRONT_DIMS);
+			set_mask(s->peer, s->peer->mask & ~FRONT_DIMS);
 		} else {
 			store_free(s->peer);
 			s->peer = NULL;
@@ -428,6 +462,52 @@ static void table_sub(struct store *s, enum dim d, struct bucket *b)
 	bt->evicted = 0;
 }
 
+static void comb_flush_one(struct store *s, enum dim d, struct comb *e)
+{
+	struct bucket *b = e->tag >= 2 ? &s->b[e->tag - 2] : NULL;
+	table_add(s, d, NULL, &e->key, e->hash, &e->c);
+	if (b)
+		table_add(s, d, b, &e->key, e->hash, &e->c);
+	e->tag = 0;
+}
+
+/* Adds what dimension d's cache holds to its tables. The cache is part of
+ * what the store holds: readers flush it first and then see the same sums,
+ * so a reader holding the store const may call this. */
+static void comb_flush(const struct store *cs, enum dim d)
+{
+	struct store *s = (struct store *)cs;
+	if (!(s->comb_pending & 1u << d))
+		return;
+	for (int i = 0; i < COMB_SLOTS; i++)
+		if (s->comb[d][i].tag)
+			comb_flush_one(s, d, &s->comb[d][i]);
+	s->comb_pending &= ~(1u << d);
+}
+
+static void comb_flush_all(struct store *s)
+{
+	for (int d = 0; s->comb_pending && d < DIM_COUNT; d++)
+		comb_flush(s, (enum dim)d);
+}
+
+static void combine(struct store *s, enum dim d, uint32_t tag, const struct store_key *k, uint32_t h,
+		    const struct counters *c)
+{
+	struct comb *e = &s->comb[d][h % COMB_SLOTS];
+	if (e->tag == tag && e->hash == h && ktab_key_eq(&e->key, k)) {
+		add_counters(&e->c, c);
+		return;
+	}
+	if (e->tag)
+		comb_flush_one(s, d, e);
+	e->key = *k;
+	e->hash = h;
+	e->tag = tag;
+	e->c = *c;
+	s->comb_pending |= 1u << d;
+}
+
 /* The address with the bits past the prefix cleared; num holds the length. */
 static void prefix_key(const struct flow_addr *a, uint8_t len4, uint8_t len6, struct store_key *k)
 {
@@ -446,31 +526,46 @@ static void prefix_key(const struct flow_addr *a, uint8_t len4, uint8_t len6, st
 	k->num = v4 ? len4 : len6;
 }
 
-/* Every dimension's key of a flow, in one pass over zeroed keys. */
-static void make_keys(const struct store *s, const struct flow *f, struct store_key k[DIM_COUNT])
+/* Dimension d's key of a flow. */
+static void key_of(const struct store *s, const struct flow *f, enum dim d, struct store_key *k)
 {
-	memset(k, 0, DIM_COUNT * sizeof *k);
-	memcpy(k[DIM_SRC_IP].addr, f->src.b, 16);
-	memcpy(k[DIM_DST_IP].addr, f->dst.b, 16);
-	k[DIM_SRC_PORT].num = f->sport;
-	k[DIM_DST_PORT].num = f->dport;
-	k[DIM_PROTO].num = f->proto;
+	memset(k, 0, sizeof *k);
+	switch (d) {
+	case DIM_SRC_IP: memcpy(k->addr, f->src.b, 16); break;
+	case DIM_DST_IP: memcpy(k->addr, f->dst.b, 16); break;
+	case DIM_SRC_PORT: k->num = f->sport; break;
+	case DIM_DST_PORT: k->num = f->dport; break;
+	case DIM_PROTO: k->num = f->proto; break;
 	/* AS 0 of a special address keys as its class ("private" rather than AS0). */
-	k[DIM_SRC_AS].num = f->src_as;
-	k[DIM_SRC_AS].addr[0] = f->src_as ? 0 : f->src_class;
-	k[DIM_DST_AS].num = f->dst_as;
-	k[DIM_DST_AS].addr[0] = f->dst_as ? 0 : f->dst_class;
-	k[DIM_SRC_COUNTRY].num = f->src_cc;
-	k[DIM_SRC_COUNTRY].addr[0] = f->src_class;
-	k[DIM_DST_COUNTRY].num = f->dst_cc;
-	k[DIM_DST_COUNTRY].addr[0] = f->dst_class;
-	prefix_key(&f->src, s->o.prefix4, s->o.prefix6, &k[DIM_SRC_PREFIX]);
-	prefix_key(&f->dst, s->o.prefix4, s->o.prefix6, &k[DIM_DST_PREFIX]);
-	memcpy(k[DIM_EXPORTER].addr, f->exporter.b, 16);
-	memcpy(k[DIM_IN_IF].addr, f->exporter.b, 16);
-	k[DIM_IN_IF].num = f->in_if;
-	memcpy(k[DIM_OUT_IF].addr, f->exporter.b, 16);
-	k[DIM_OUT_IF].num = f->out_if;
+	case DIM_SRC_AS:
+		k->num = f->src_as;
+		k->addr[0] = f->src_as ? 0 : f->src_class;
+		break;
+	case DIM_DST_AS:
+		k->num = f->dst_as;
+		k->addr[0] = f->dst_as ? 0 : f->dst_class;
+		break;
+	case DIM_SRC_COUNTRY:
+		k->num = f->src_cc;
+		k->addr[0] = f->src_class;
+		break;
+	case DIM_DST_COUNTRY:
+		k->num = f->dst_cc;
+		k->addr[0] = f->dst_class;
+		break;
+	case DIM_SRC_PREFIX: prefix_key(&f->src, s->o.prefix4, s->o.prefix6, k); break;
+	case DIM_DST_PREFIX: prefix_key(&f->dst, s->o.prefix4, s->o.prefix6, k); break;
+	case DIM_EXPORTER: memcpy(k->addr, f->exporter.b, 16); break;
+	case DIM_IN_IF:
+		memcpy(k->addr, f->exporter.b, 16);
+		k->num = f->in_if;
+		break;
+	case DIM_OUT_IF:
+		memcpy(k->addr, f->exporter.b, 16);
+		k->num = f->out_if;
+		break;
+	default: break;
+	}
 }
 
 static void expire_bucket(struct store *s, struct bucket *b)
@@ -506,6 +601,7 @@ static void advance_local(struct store *s, uint64_t t_ms)
 	}
 	if (id <= s->head)
 		return;
+	comb_flush_all(s);
 	/* Every bucket that falls out of [id - nb + 1, id] leaves the aggregate. */
 	uint64_t steps = id - s->head;
 	if (steps > s->nb)
@@ -550,25 +646,29 @@ static void add_local(struct store *s, const struct flow *f)
 	if (t > s->last_ms)
 		s->last_ms = t;
 	add_counters(&s->total, &c);
-	/* Keys and hashes first, and their slots asked for, so the cache misses
-	 * of the fourteen tables overlap instead of coming one after another. */
+	/* Keys and hashes first, and the slots of the dimensions of many keys
+	 * asked for, so their cache misses overlap instead of coming one after
+	 * another; the dimensions of few keys are summed meanwhile. */
 	struct store_key k[DIM_COUNT];
 	uint32_t h[DIM_COUNT];
-	make_keys(s, f, k);
-	for (int d = 0; d < DIM_COUNT; d++) {
-		if (!(s->mask & 1u << d))
-			continue;
-		h[d] = ktab_hash(&k[d]);
-		ktab_prefetch(&s->agg[d].k, h[d]);
+	for (unsigned i = 0; i < s->nmany; i++) {
+		enum dim d = s->many[i];
+		key_of(s, f, d, &k[i]);
+		h[i] = ktab_hash(&k[i]);
+		ktab_prefetch(&s->agg[d].k, h[i]);
 		if (b)
-			ktab_prefetch(&b->t[d].k, h[d]);
+			ktab_prefetch(&b->t[d].k, h[i]);
 	}
-	for (int d = 0; d < DIM_COUNT; d++) {
-		if (!(s->mask & 1u << d))
-			continue;
-		table_add(s, (enum dim)d, NULL, &k[d], h[d], &c);
+	uint32_t tag = b ? (uint32_t)(b - s->b) + 2 : 1;
+	for (unsigned i = 0; i < s->nfew; i++) {
+		struct store_key kf;
+		key_of(s, f, s->few[i], &kf);
+		combine(s, s->few[i], tag, &kf, ktab_hash(&kf), &c);
+	}
+	for (unsigned i = 0; i < s->nmany; i++) {
+		table_add(s, s->many[i], NULL, &k[i], h[i], &c);
 		if (b)
-			table_add(s, (enum dim)d, b, &k[d], h[d], &c);
+			table_add(s, s->many[i], b, &k[i], h[i], &c);
 	}
 }
 
@@ -642,6 +742,7 @@ static size_t top_local(const struct store *s, enum dim d, enum sort_by by, bool
 	size_t k = 0;
 	if (n == 0 || d >= DIM_COUNT)
 		return 0;
+	comb_flush(s, d);
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
 	const struct ktab *t = &s->agg[d].k;
 	for (size_t j = 0; j < t->cap; j++) {
@@ -721,6 +822,7 @@ void store_totals(const struct store *s, struct counters *c)
 void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *info)
 {
 	s = owner(s, d);
+	comb_flush(s, d);
 	info->keys = s->agg[d].k.n;
 	info->evicted = s->agg[d].evicted + s->bevicted[d];
 	info->other = s->agg[d].other;

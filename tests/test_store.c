@@ -243,6 +243,76 @@ static void test_split(void)
 	store_free(b);
 }
 
+/* The dimensions of few keys (protocol, interfaces, destination port) sum
+ * flows in a small cache before their tables: reads between adds, buckets
+ * expiring (one of them the only flow of its key) and a split store must all
+ * see exactly the flows of the window.
+ * Expected rows are summed here from the flows themselves. */
+#define FEW_FLOWS 30000
+static void test_few_keys(bool split, uint32_t window)
+{
+	struct store_opts o = { window, 1000, 24, 48, split, 0 };
+	struct store *s = store_new(&o);
+	static struct flow fl[FEW_FLOWS];
+	uint64_t t = 1767323040000ULL;
+	srand(5);
+	bool same = true;
+	int checks = 0;
+	static const enum dim dims[] = { DIM_PROTO, DIM_IN_IF, DIM_DST_PORT, DIM_EXPORTER };
+	for (int i = 0; i < FEW_FLOWS; i++) {
+		t += (uint64_t)(rand() % 2);	/* about 15 s of input */
+		fl[i] = mk("10.0.0.1", "192.0.2.10", (uint16_t)(rand() % 40), (uint8_t)(rand() % 3 ? 6 : 17),
+			   (uint64_t)(40 + rand() % 1500), (uint64_t)(1 + rand() % 5), t);
+		fl[i].in_if = (uint32_t)(rand() % 5);
+		/* A key seen once, then no read for longer than the window: the
+		 * flow must leave with its bucket, not be added after it. */
+		if (i == FEW_FLOWS / 2)
+			fl[i].in_if = 99;
+		store_add(s, &fl[i]);
+		if ((i % 3001 != 3000 || i > FEW_FLOWS / 2) && i != FEW_FLOWS - 1)
+			continue;
+		uint64_t a, b;
+		store_span(s, &a, &b);
+		for (size_t j = 0; j < sizeof dims / sizeof dims[0]; j++) {
+			enum dim d = dims[j];
+			struct store_row r[64];
+			size_t n = store_top(s, d, SORT_BYTES, false, r, 64);
+			uint64_t rows = 0, want = 0;
+			for (size_t k = 0; k < n; k++) {
+				struct counters c = { 0, 0, 0 };
+				for (int x = 0; x <= i; x++) {
+					if (window && (fl[x].recv_ms < a || fl[x].recv_ms >= b))
+						continue;
+					uint32_t num = d == DIM_PROTO ? fl[x].proto : d == DIM_IN_IF ? fl[x].in_if :
+						       d == DIM_DST_PORT ? fl[x].dport : 0;
+					if (num == r[k].key.num) {
+						c.bytes += fl[x].bytes;
+						c.packets += fl[x].packets;
+						c.flows++;
+					}
+				}
+				if (memcmp(&c, &r[k].c, sizeof c)) {
+					same = false;
+					printf("# %s %u: %" PRIu64 " bytes, flows give %" PRIu64 "\n", dim_name(d),
+					       r[k].key.num, r[k].c.bytes, c.bytes);
+				}
+				rows += r[k].c.flows;
+			}
+			for (int x = 0; x <= i; x++)
+				want += !window || (fl[x].recv_ms >= a && fl[x].recv_ms < b);
+			if (rows != want) {
+				same = false;
+				printf("# %s: rows hold %" PRIu64 " flows, the window %" PRIu64 "\n", dim_name(d), rows,
+				       want);
+			}
+		}
+		checks++;
+	}
+	ok(same && checks == 5, "few keys (%s, window %u s): every row equals its flows at %d reads between adds",
+	   split ? "split" : "one thread", window, checks);
+	store_free(s);
+}
+
 /* Window 20 s, --max-keys 2000, 60 s of flows from 100,000 source addresses:
  * the buckets together never hold more than 2000 keys of a dimension, a row
  * never shows more than the flows of its key still in the window, and rows
@@ -397,6 +467,9 @@ int main(void)
 	test_max_memory(true, 0);
 	test_max_memory(false, 20);	/* the flows span 20 s: every bucket used */
 	test_split();
+	test_few_keys(false, 0);
+	test_few_keys(false, 5);
+	test_few_keys(true, 5);
 	test_window_parse();
 	test_whole();
 	test_sliding();
