@@ -13,12 +13,20 @@
 
 enum flowpipe_kind { FLOWPIPE_FLOW, FLOWPIPE_ADVANCE, FLOWPIPE_CALL };
 
+/* Bytes a message carries: the ring's lines travel between two cores, so
+ * the caller packs what the worker needs rather than a whole struct flow. */
+#define FLOWPIPE_DATA 88
+
 struct flowpipe_msg {
 	uint8_t kind;
-	uint64_t t_ms;			/* FLOWPIPE_ADVANCE: the time to move to */
-	struct flow f;			/* FLOWPIPE_FLOW */
-	void (*call)(void *arg);	/* FLOWPIPE_CALL: run on the worker, in order */
-	void *arg;
+	union {
+		uint64_t t_ms;		/* FLOWPIPE_ADVANCE: the time to move to */
+		_Alignas(8) unsigned char data[FLOWPIPE_DATA];	/* FLOWPIPE_FLOW */
+		struct {
+			void (*call)(void *arg);	/* FLOWPIPE_CALL: run on the worker, in order */
+			void *arg;
+		};
+	};
 };
 
 typedef void (*flowpipe_fn)(void *arg, const struct flowpipe_msg *m);

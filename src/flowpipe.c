@@ -11,16 +11,20 @@
 #define RING 4096			/* messages; a power of two */
 #define PUBLISH 32			/* producer publishes its position this often */
 
+/* Each line below is written by one side only: the producer writes its own
+ * position at every message, so nothing the worker reads may share its line
+ * (the line would travel between the cores at every message). */
 struct flowpipe {
-	struct flowpipe_msg *ring;
+	struct flowpipe_msg *ring;		/* read-only after the start */
+	flowpipe_fn fn;
+	void *arg;
+	pthread_t th;
+	_Atomic bool stop;			/* written once, at the end */
 	_Alignas(64) _Atomic uint64_t head;	/* published by the producer */
 	_Alignas(64) _Atomic uint64_t tail;	/* advanced by the worker */
 	_Alignas(64) uint64_t local;		/* producer's position, not yet all published */
 	uint64_t seen_tail;			/* producer's last look at tail */
-	_Atomic bool stop;
-	flowpipe_fn fn;
-	void *arg;
-	pthread_t th;
+	_Alignas(64) char end;			/* nothing else on the producer's line */
 };
 
 static void nap(unsigned *idle)
@@ -67,7 +71,7 @@ static void *worker(void *arg)
 
 struct flowpipe *flowpipe_start(flowpipe_fn fn, void *arg)
 {
-	struct flowpipe *p = xcalloc(1, sizeof *p);
+	struct flowpipe *p = xcalloc_aligned(_Alignof(struct flowpipe), sizeof *p);
 	p->ring = xmalloc(RING * sizeof *p->ring);
 	p->fn = fn;
 	p->arg = arg;

@@ -117,12 +117,46 @@ bool sort_parse(const char *s, enum sort_by *by)
 static void add_local(struct store *s, const struct flow *f);
 static void advance_local(struct store *s, uint64_t t_ms);
 
+/* What the worker's dimensions read of a flow: all but the source address,
+ * whose dimensions stay in the first thread. */
+struct wflow {
+	struct flow_addr dst, exporter;
+	uint64_t bytes, packets, recv_ms;
+	uint32_t in_if, out_if, src_as, dst_as;
+	uint16_t sport, dport, src_cc, dst_cc;
+	uint8_t src_class, dst_class, proto;
+};
+_Static_assert(sizeof(struct wflow) <= FLOWPIPE_DATA, "a packed flow fits a message");
+_Static_assert((FRONT_DIMS & (1u << DIM_SRC_IP | 1u << DIM_SRC_PREFIX)) == (1u << DIM_SRC_IP | 1u << DIM_SRC_PREFIX),
+	       "the worker is not sent source addresses");
+
 static void peer_apply(void *arg, const struct flowpipe_msg *m)
 {
-	if (m->kind == FLOWPIPE_FLOW)
-		add_local(arg, &m->f);
-	else
+	if (m->kind != FLOWPIPE_FLOW) {
 		advance_local(arg, m->t_ms);
+		return;
+	}
+	struct wflow w;
+	struct flow f;
+	memcpy(&w, m->data, sizeof w);
+	memset(&f, 0, sizeof f);
+	f.dst = w.dst;
+	f.exporter = w.exporter;
+	f.bytes = w.bytes;
+	f.packets = w.packets;
+	f.recv_ms = w.recv_ms;
+	f.in_if = w.in_if;
+	f.out_if = w.out_if;
+	f.src_as = w.src_as;
+	f.dst_as = w.dst_as;
+	f.sport = w.sport;
+	f.dport = w.dport;
+	f.src_cc = w.src_cc;
+	f.dst_cc = w.dst_cc;
+	f.src_class = w.src_class;
+	f.dst_class = w.dst_class;
+	f.proto = w.proto;
+	add_local(arg, &f);
 }
 
 static void set_mask(struct store *s, uint32_t mask)
@@ -616,7 +650,12 @@ static void advance_local(struct store *s, uint64_t t_ms)
 void store_add(struct store *s, const struct flow *f)
 {
 	if (s->pipe) {
-		struct flowpipe_msg m = { .kind = FLOWPIPE_FLOW, .f = *f };
+		struct flowpipe_msg m = { .kind = FLOWPIPE_FLOW };
+		struct wflow w = {
+			f->dst, f->exporter, f->bytes, f->packets, f->recv_ms, f->in_if, f->out_if, f->src_as,
+			f->dst_as, f->sport, f->dport, f->src_cc, f->dst_cc, f->src_class, f->dst_class, f->proto,
+		};
+		memcpy(m.data, &w, sizeof w);
 		flowpipe_push(s->pipe, &m);
 	}
 	add_local(s, f);

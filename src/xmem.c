@@ -27,6 +27,15 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *xcalloc_aligned(size_t align, size_t size)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, align, size ? size : 1) != 0)
+		oom(size);
+	memset(p, 0, size);
+	return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
