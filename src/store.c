@@ -42,13 +42,13 @@ struct budget {
  * the tables: most flows then cost an add to a line already in L1 instead of
  * a hash-table update. tag: 0 empty, 1 the aggregate alone (no window),
  * else the window's bucket index + 2. */
-#define COMB_SLOTS 32
+#define COMB_SLOTS 32		/* comb_slot() takes the top 5 bits */
 #define COMB_DIMS                                                                                   \
 	(1u << DIM_PROTO | 1u << DIM_SRC_AS | 1u << DIM_DST_AS | 1u << DIM_EXPORTER | 1u << DIM_IN_IF | \
 	 1u << DIM_OUT_IF | 1u << DIM_SRC_COUNTRY | 1u << DIM_DST_COUNTRY | 1u << DIM_DST_PORT)
 struct comb {
 	struct store_key key;
-	uint32_t hash, tag;
+	uint32_t tag;
 	struct counters c;
 };
 
@@ -442,6 +442,14 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 		      const struct counters *c)
 {
 	struct table *t = b ? &b->t[d] : &s->agg[d];
+	/* Most adds: the table has room for a new key under every bound. */
+	if (t->k.slot && !ktab_growth(&t->k) && t->k.n < s->o.max_keys && (!b || s->bkeys[d] < s->o.max_keys)) {
+		bool added;
+		add_counters(&ktab_get(&t->k, k, h, &added)->c, c);
+		if (b && added)
+			s->bkeys[d]++;
+		return;
+	}
 	size_t before = ktab_bytes(&t->k), grow = ktab_growth(&t->k);
 	bool self = t->k.n >= s->o.max_keys;
 	if (!self && grow && t->k.n >= KTAB_MIN * 3 / 4) {
@@ -499,9 +507,10 @@ static void table_sub(struct store *s, enum dim d, struct bucket *b)
 static void comb_flush_one(struct store *s, enum dim d, struct comb *e)
 {
 	struct bucket *b = e->tag >= 2 ? &s->b[e->tag - 2] : NULL;
-	table_add(s, d, NULL, &e->key, e->hash, &e->c);
+	uint32_t h = ktab_hash(&e->key);
+	table_add(s, d, NULL, &e->key, h, &e->c);
 	if (b)
-		table_add(s, d, b, &e->key, e->hash, &e->c);
+		table_add(s, d, b, &e->key, h, &e->c);
 	e->tag = 0;
 }
 
@@ -525,18 +534,27 @@ static void comb_flush_all(struct store *s)
 		comb_flush(s, (enum dim)d);
 }
 
-static void combine(struct store *s, enum dim d, uint32_t tag, const struct store_key *k, uint32_t h,
-		    const struct counters *c)
+/* The cache's slot of a key: a cheap mix (the table's hash is taken only
+ * when the entry goes to the table). */
+static inline uint32_t comb_slot(const struct store_key *k)
 {
-	struct comb *e = &s->comb[d][h % COMB_SLOTS];
-	if (e->tag == tag && e->hash == h && ktab_key_eq(&e->key, k)) {
+	uint64_t a, b;
+	memcpy(&a, k->addr, 8);
+	memcpy(&b, k->addr + 8, 8);
+	uint64_t x = (a ^ b ^ k->num) * 0x9e3779b97f4a7c15ULL;
+	return (uint32_t)(x >> 59);
+}
+
+static void combine(struct store *s, enum dim d, uint32_t tag, const struct store_key *k, const struct counters *c)
+{
+	struct comb *e = &s->comb[d][comb_slot(k)];
+	if (e->tag == tag && ktab_key_eq(&e->key, k)) {
 		add_counters(&e->c, c);
 		return;
 	}
 	if (e->tag)
 		comb_flush_one(s, d, e);
 	e->key = *k;
-	e->hash = h;
 	e->tag = tag;
 	e->c = *c;
 	s->comb_pending |= 1u << d;
@@ -702,7 +720,7 @@ static void add_local(struct store *s, const struct flow *f)
 	for (unsigned i = 0; i < s->nfew; i++) {
 		struct store_key kf;
 		key_of(s, f, s->few[i], &kf);
-		combine(s, s->few[i], tag, &kf, ktab_hash(&kf), &c);
+		combine(s, s->few[i], tag, &kf, &c);
 	}
 	for (unsigned i = 0; i < s->nmany; i++) {
 		table_add(s, s->many[i], NULL, &k[i], h[i], &c);
