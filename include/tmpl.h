@@ -19,6 +19,14 @@ struct tmpl_field {
 	uint8_t dest;			/* enum ie_dest */
 };
 
+/* A template without variable-length fields has every field at a fixed
+ * offset: it compiles to the fields nftop reads, with their offsets, so a
+ * record costs one bounds check and no per-field dispatch on skipped ones. */
+struct tmpl_op {
+	uint16_t off;
+	uint8_t len, dest;
+};
+
 struct tmpl {
 	UT_hash_handle hh;
 	uint64_t key;			/* domain << 16 | template id */
@@ -26,7 +34,11 @@ struct tmpl {
 	uint16_t nfields;
 	bool options;
 	bool varlen;
+	bool compiled;			/* ops below hold the template */
 	uint32_t min_len;		/* a record takes at least this many bytes */
+	uint16_t nops;			/* without varlen: the compiled fields ... */
+	uint64_t have;			/* ... and the 'have' bits they set */
+	struct tmpl_op *ops;		/* (in the same allocation, after f) */
 	struct tmpl_field f[];
 };
 

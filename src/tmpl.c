@@ -6,12 +6,51 @@
 /* Seconds between the NTP epoch (1900) and the Unix epoch. */
 #define NTP_UNIX_OFFSET 2208988800ULL
 
+static bool is_addr4(uint8_t d)
+{
+	return d == IE_SRC4 || d == IE_DST4 || d == IE_NH4 || d == IE_BGP_NH4;
+}
+
+static bool is_addr6(uint8_t d)
+{
+	return d == IE_SRC6 || d == IE_DST6 || d == IE_NH6 || d == IE_BGP_NH6;
+}
+
+/* Whether a field of this destination and length is read (else it is
+ * skipped, as if absent): IPv4 elements of 4 bytes, IPv6 ones of 4 or 16,
+ * integers of 1 to 8 bytes. */
+static bool field_used(uint8_t dest, size_t len)
+{
+	if (dest == IE_SKIP)
+		return false;
+	if (is_addr4(dest))
+		return len == 4;
+	if (is_addr6(dest))
+		return len == 4 || len == 16;
+	return len >= 1 && len <= 8;
+}
+
+static void compile(struct tmpl *t)
+{
+	uint16_t off = 0;
+	for (uint16_t i = 0; i < t->nfields; i++) {
+		const struct tmpl_field *fd = &t->f[i];
+		if (field_used(fd->dest, fd->len)) {
+			t->ops[t->nops++] = (struct tmpl_op){ off, (uint8_t)fd->len, fd->dest };
+			t->have |= 1ULL << fd->dest;
+		}
+		off = (uint16_t)(off + fd->len);
+	}
+	t->compiled = true;
+}
+
 struct tmpl *tmpl_new(uint16_t tid, uint32_t domain, bool options, uint16_t nfields,
 		      const uint16_t *ids, const uint32_t *ens, const uint16_t *lens)
 {
 	if (nfields == 0 || nfields > TMPL_MAX_FIELDS)
 		return NULL;
-	struct tmpl *t = xcalloc(1, sizeof *t + nfields * sizeof t->f[0]);
+	struct tmpl *t = xcalloc(1, sizeof *t + nfields * (sizeof t->f[0] + sizeof t->ops[0]));
+	t->ops = (struct tmpl_op *)((char *)t + sizeof *t + nfields * sizeof t->f[0]);
 	t->key = tmpl_key(domain, tid);
 	t->tid = tid;
 	t->nfields = nfields;
@@ -32,6 +71,8 @@ struct tmpl *tmpl_new(uint16_t tid, uint32_t domain, bool options, uint16_t nfie
 		free(t);
 		return NULL;
 	}
+	if (!t->varlen && t->min_len <= UINT16_MAX)
+		compile(t);
 	return t;
 }
 
@@ -55,9 +96,36 @@ static void put_addr(struct flow_addr *a, const uint8_t *p, uint16_t len)
 		memcpy(a->b, p, 16);
 }
 
+/* One address field into its place in the flow. */
+static void put_field_addr(struct tmpl_rec *r, uint8_t dest, const uint8_t *p, uint16_t len)
+{
+	if (dest == IE_SRC4 || dest == IE_SRC6)
+		put_addr(&r->f.src, p, len);
+	else if (dest == IE_DST4 || dest == IE_DST6)
+		put_addr(&r->f.dst, p, len);
+	else if (dest == IE_NH4 || dest == IE_NH6)
+		put_addr(&r->f.nexthop, p, len);
+	else if (flow_addr_is_zero(&r->f.nexthop))
+		put_addr(&r->f.nexthop, p, len);
+}
+
 bool tmpl_run(const struct tmpl *t, struct wire *w, struct tmpl_rec *r)
 {
 	memset(&r->f, 0, sizeof r->f);
+	if (t->compiled) {
+		const uint8_t *p = wire_ptr(w);
+		if (!wire_skip(w, t->min_len))
+			return false;
+		r->have = t->have;
+		for (uint16_t i = 0; i < t->nops; i++) {
+			const struct tmpl_op *op = &t->ops[i];
+			if (is_addr4(op->dest) || is_addr6(op->dest))
+				put_field_addr(r, op->dest, p + op->off, op->len);
+			else
+				r->v[op->dest] = wire_be_uint(p + op->off, op->len);
+		}
+		return true;
+	}
 	r->have = 0;
 	for (uint16_t i = 0; i < t->nfields; i++) {
 		const struct tmpl_field *fd = &t->f[i];
@@ -77,33 +145,13 @@ bool tmpl_run(const struct tmpl *t, struct wire *w, struct tmpl_rec *r)
 		const uint8_t *p = wire_ptr(w);
 		if (!wire_skip(w, len))
 			return false;
-		switch (fd->dest) {
-		case IE_SKIP:
-			break;
-		case IE_SRC4: case IE_DST4: case IE_NH4: case IE_BGP_NH4:
-			if (len != 4)
-				break;
-			/* fall through */
-		case IE_SRC6: case IE_DST6: case IE_NH6: case IE_BGP_NH6:
-			if (len != 4 && len != 16)
-				break;
-			if (fd->dest == IE_SRC4 || fd->dest == IE_SRC6)
-				put_addr(&r->f.src, p, (uint16_t)len);
-			else if (fd->dest == IE_DST4 || fd->dest == IE_DST6)
-				put_addr(&r->f.dst, p, (uint16_t)len);
-			else if (fd->dest == IE_NH4 || fd->dest == IE_NH6)
-				put_addr(&r->f.nexthop, p, (uint16_t)len);
-			else if (flow_addr_is_zero(&r->f.nexthop))
-				put_addr(&r->f.nexthop, p, (uint16_t)len);
-			r->have |= 1ULL << fd->dest;
-			break;
-		default:
-			if (len == 0 || len > 8)
-				break;	/* not an integer we can hold: ignore, as if absent */
+		if (!field_used(fd->dest, len))
+			continue;
+		if (is_addr4(fd->dest) || is_addr6(fd->dest))
+			put_field_addr(r, fd->dest, p, (uint16_t)len);
+		else
 			r->v[fd->dest] = wire_be_uint(p, len);
-			r->have |= 1ULL << fd->dest;
-			break;
-		}
+		r->have |= 1ULL << fd->dest;
 	}
 	return true;
 }
