@@ -42,12 +42,19 @@ struct budget {
  * the tables: most flows then cost an add to a line already in L1 instead of
  * a hash-table update. tag: 0 empty, 1 the aggregate alone (no window),
  * else the window's bucket index + 2. */
-#define COMB_SLOTS 32		/* comb_slot() takes the top 5 bits */
+#define COMB_SLOTS 32		/* combine() takes the top 5 bits of a mix */
 #define COMB_DIMS                                                                                   \
 	(1u << DIM_PROTO | 1u << DIM_SRC_AS | 1u << DIM_DST_AS | 1u << DIM_EXPORTER | 1u << DIM_IN_IF | \
 	 1u << DIM_OUT_IF | 1u << DIM_SRC_COUNTRY | 1u << DIM_DST_COUNTRY | 1u << DIM_DST_PORT)
+/* A key of those dimensions as words, built without a store_key: the 16
+ * address bytes (the exporter's, or the address class in the first byte)
+ * and the number. */
+struct rawkey {
+	uint64_t a, b;
+	uint32_t num;
+};
 struct comb {
-	struct store_key key;
+	struct rawkey k;
 	uint32_t tag;
 	struct counters c;
 };
@@ -504,13 +511,22 @@ static void table_sub(struct store *s, enum dim d, struct bucket *b)
 	bt->evicted = 0;
 }
 
+static void raw_to_key(const struct rawkey *r, struct store_key *k)
+{
+	memcpy(k->addr, &r->a, 8);
+	memcpy(k->addr + 8, &r->b, 8);
+	k->num = r->num;
+}
+
 static void comb_flush_one(struct store *s, enum dim d, struct comb *e)
 {
 	struct bucket *b = e->tag >= 2 ? &s->b[e->tag - 2] : NULL;
-	uint32_t h = ktab_hash(&e->key);
-	table_add(s, d, NULL, &e->key, h, &e->c);
+	struct store_key k;
+	raw_to_key(&e->k, &k);
+	uint32_t h = ktab_hash(&k);
+	table_add(s, d, NULL, &k, h, &e->c);
 	if (b)
-		table_add(s, d, b, &e->key, h, &e->c);
+		table_add(s, d, b, &k, h, &e->c);
 	e->tag = 0;
 }
 
@@ -534,27 +550,63 @@ static void comb_flush_all(struct store *s)
 		comb_flush(s, (enum dim)d);
 }
 
-/* The cache's slot of a key: a cheap mix (the table's hash is taken only
- * when the entry goes to the table). */
-static inline uint32_t comb_slot(const struct store_key *k)
+/* The address class in the first address byte, whatever the byte order. */
+static inline uint64_t class_word(uint8_t cls)
 {
-	uint64_t a, b;
-	memcpy(&a, k->addr, 8);
-	memcpy(&b, k->addr + 8, 8);
-	uint64_t x = (a ^ b ^ k->num) * 0x9e3779b97f4a7c15ULL;
-	return (uint32_t)(x >> 59);
+	uint8_t b[8] = { cls };
+	uint64_t w;
+	memcpy(&w, b, 8);
+	return w;
 }
 
-static void combine(struct store *s, enum dim d, uint32_t tag, const struct store_key *k, const struct counters *c)
+/* Key of a dimension of few keys (COMB_DIMS). AS 0 of a special address
+ * keys as its class ("private" rather than AS0). */
+static inline void few_key(const struct flow *f, enum dim d, struct rawkey *r)
 {
-	struct comb *e = &s->comb[d][comb_slot(k)];
-	if (e->tag == tag && ktab_key_eq(&e->key, k)) {
+	r->a = r->b = 0;
+	r->num = 0;
+	switch (d) {
+	case DIM_DST_PORT: r->num = f->dport; break;
+	case DIM_PROTO: r->num = f->proto; break;
+	case DIM_SRC_AS:
+		r->num = f->src_as;
+		r->a = f->src_as ? 0 : class_word(f->src_class);
+		break;
+	case DIM_DST_AS:
+		r->num = f->dst_as;
+		r->a = f->dst_as ? 0 : class_word(f->dst_class);
+		break;
+	case DIM_SRC_COUNTRY:
+		r->num = f->src_cc;
+		r->a = class_word(f->src_class);
+		break;
+	case DIM_DST_COUNTRY:
+		r->num = f->dst_cc;
+		r->a = class_word(f->dst_class);
+		break;
+	case DIM_IN_IF: r->num = f->in_if; goto exporter;
+	case DIM_OUT_IF: r->num = f->out_if; goto exporter;
+	case DIM_EXPORTER:
+	exporter:
+		memcpy(&r->a, f->exporter.b, 8);
+		memcpy(&r->b, f->exporter.b + 8, 8);
+		break;
+	default: break;
+	}
+}
+
+static void combine(struct store *s, enum dim d, uint32_t tag, const struct rawkey *k, const struct counters *c)
+{
+	/* The slot by a cheap mix: the table's hash is taken only when the
+	 * entry goes to the table. */
+	struct comb *e = &s->comb[d][(k->a ^ k->b ^ k->num) * 0x9e3779b97f4a7c15ULL >> 59];
+	if (e->tag == tag && e->k.a == k->a && e->k.b == k->b && e->k.num == k->num) {
 		add_counters(&e->c, c);
 		return;
 	}
 	if (e->tag)
 		comb_flush_one(s, d, e);
-	e->key = *k;
+	e->k = *k;
 	e->tag = tag;
 	e->c = *c;
 	s->comb_pending |= 1u << d;
@@ -581,41 +633,19 @@ static void prefix_key(const struct flow_addr *a, uint8_t len4, uint8_t len6, st
 /* Dimension d's key of a flow. */
 static void key_of(const struct store *s, const struct flow *f, enum dim d, struct store_key *k)
 {
+	if (COMB_DIMS & 1u << d) {
+		struct rawkey r;
+		few_key(f, d, &r);
+		raw_to_key(&r, k);
+		return;
+	}
 	memset(k, 0, sizeof *k);
 	switch (d) {
 	case DIM_SRC_IP: memcpy(k->addr, f->src.b, 16); break;
 	case DIM_DST_IP: memcpy(k->addr, f->dst.b, 16); break;
 	case DIM_SRC_PORT: k->num = f->sport; break;
-	case DIM_DST_PORT: k->num = f->dport; break;
-	case DIM_PROTO: k->num = f->proto; break;
-	/* AS 0 of a special address keys as its class ("private" rather than AS0). */
-	case DIM_SRC_AS:
-		k->num = f->src_as;
-		k->addr[0] = f->src_as ? 0 : f->src_class;
-		break;
-	case DIM_DST_AS:
-		k->num = f->dst_as;
-		k->addr[0] = f->dst_as ? 0 : f->dst_class;
-		break;
-	case DIM_SRC_COUNTRY:
-		k->num = f->src_cc;
-		k->addr[0] = f->src_class;
-		break;
-	case DIM_DST_COUNTRY:
-		k->num = f->dst_cc;
-		k->addr[0] = f->dst_class;
-		break;
 	case DIM_SRC_PREFIX: prefix_key(&f->src, s->o.prefix4, s->o.prefix6, k); break;
 	case DIM_DST_PREFIX: prefix_key(&f->dst, s->o.prefix4, s->o.prefix6, k); break;
-	case DIM_EXPORTER: memcpy(k->addr, f->exporter.b, 16); break;
-	case DIM_IN_IF:
-		memcpy(k->addr, f->exporter.b, 16);
-		k->num = f->in_if;
-		break;
-	case DIM_OUT_IF:
-		memcpy(k->addr, f->exporter.b, 16);
-		k->num = f->out_if;
-		break;
 	default: break;
 	}
 }
@@ -718,9 +748,9 @@ static void add_local(struct store *s, const struct flow *f)
 	}
 	uint32_t tag = b ? (uint32_t)(b - s->b) + 2 : 1;
 	for (unsigned i = 0; i < s->nfew; i++) {
-		struct store_key kf;
-		key_of(s, f, s->few[i], &kf);
-		combine(s, s->few[i], tag, &kf, &c);
+		struct rawkey r;
+		few_key(f, s->few[i], &r);
+		combine(s, s->few[i], tag, &r, &c);
 	}
 	for (unsigned i = 0; i < s->nmany; i++) {
 		table_add(s, s->many[i], NULL, &k[i], h[i], &c);
