@@ -80,6 +80,12 @@ struct store {
 	uint64_t late;
 	struct comb comb[DIM_COUNT][COMB_SLOTS];
 	uint32_t comb_pending;		/* dimensions with entries in their cache */
+	/* Whole-input mode computes the prefix dimensions from the address
+	 * tables when read, instead of updating a table of their own per flow:
+	 * agg[] of such a dimension holds only what its addresses' table
+	 * evicted, and view[] the last computed whole, until the next add. */
+	uint32_t derived, view_ok;
+	struct table view[DIM_COUNT];
 };
 
 static const char *const dim_names[DIM_COUNT] = {
@@ -166,13 +172,30 @@ static void peer_apply(void *arg, const struct flowpipe_msg *m)
 	add_local(arg, &f);
 }
 
+/* The address dimension a prefix dimension is computed from, or -1. */
+static int parent_of(int d)
+{
+	return d == DIM_SRC_PREFIX ? DIM_SRC_IP : d == DIM_DST_PREFIX ? DIM_DST_IP : -1;
+}
+
+static int child_of(int d)
+{
+	return d == DIM_SRC_IP ? DIM_SRC_PREFIX : d == DIM_DST_IP ? DIM_DST_PREFIX : -1;
+}
+
 static void set_mask(struct store *s, uint32_t mask)
 {
 	s->mask = mask;
 	s->nmany = s->nfew = 0;
+	s->derived = 0;
 	for (int d = 0; d < DIM_COUNT; d++) {
 		if (!(mask & 1u << d))
 			continue;
+		int p = parent_of(d);
+		if (!s->b && p >= 0 && (mask & 1u << p)) {
+			s->derived |= 1u << d;
+			continue;
+		}
 		if (COMB_DIMS & 1u << d)
 			s->few[s->nfew++] = (uint8_t)d;
 		else
@@ -238,8 +261,10 @@ void store_free(struct store *s)
 		return;
 	flowpipe_stop(s->pipe);
 	store_free(s->peer);
-	for (int d = 0; d < DIM_COUNT; d++)
+	for (int d = 0; d < DIM_COUNT; d++) {
 		table_free(&s->agg[d]);
+		table_free(&s->view[d]);
+	}
 	for (uint32_t i = 0; s->b && i < s->nb; i++)
 		for (int d = 0; d < DIM_COUNT; d++)
 			table_free(&s->b[i].t[d]);
@@ -331,7 +356,13 @@ struct evict_arg {
 	size_t want, removed;
 	struct counters *other;
 	struct table *agg;		/* evicting from a bucket: the aggregate too */
+	struct store *s;		/* evicting addresses whose prefixes are computed: */
+	int child;			/* ... that prefix dimension, else -1 */
 };
+
+static void table_add(struct store *s, enum dim d, struct bucket *b, const struct store_key *k, uint32_t h,
+		      const struct counters *c);
+static void prefix_of_key(const struct store *s, const struct store_key *k, struct store_key *pk);
 
 /* Takes a bucket entry's counters out of the aggregate's row for its key (the
  * row goes when empty); returns what the row could not give, which the
@@ -369,6 +400,12 @@ static bool evict_keep(const struct kent *e, void *arg)
 		add_counters(ea->other, &e->c);
 		if (ea->agg)
 			evict_from_agg(ea->agg, e);
+		if (ea->child >= 0) {
+			/* The prefix keeps what its address leaves. */
+			struct store_key pk;
+			prefix_of_key(ea->s, &e->key, &pk);
+			table_add(ea->s, (enum dim)ea->child, NULL, &pk, ktab_hash(&pk), &e->c);
+		}
 		ea->removed++;
 		return false;
 	}
@@ -377,8 +414,9 @@ static bool evict_keep(const struct kent *e, void *arg)
 
 /* Evicts the smallest tenth of the table by bytes into 'other': a selection
  * over a copy of the byte counts, then one rebuilding pass, once every n/10
- * new keys. agg: the aggregate when t is a bucket's table. */
-static size_t table_evict(struct table *t, struct table *agg)
+ * new keys. agg: the aggregate when t is a bucket's table. s and child: the
+ * store and prefix dimension that take the evicted addresses (child -1: none). */
+static size_t table_evict(struct table *t, struct table *agg, struct store *s, int child)
 {
 	size_t n = t->k.n, want = n / 10 ? n / 10 : 1, i = 0;
 	if (n == 0)
@@ -388,7 +426,7 @@ static size_t table_evict(struct table *t, struct table *agg)
 	for (size_t j = 0; j < t->k.cap; j++)
 		if (t->k.slot[j].hash)
 			v[i++] = (struct rank){ t->k.slot[j].c.bytes, rank_mix(t->k.slot[j].hash, salt) };
-	struct evict_arg ea = { kth_smallest(v, n, want - 1), salt, want, 0, &t->other, agg };
+	struct evict_arg ea = { kth_smallest(v, n, want - 1), salt, want, 0, &t->other, agg, s, child };
 	free(v);
 	ktab_filter(&t->k, evict_keep, &ea);
 	t->evicted += ea.removed;
@@ -439,16 +477,15 @@ static struct table *largest_bucket_table(struct store *s, enum dim d)
 	return best;
 }
 
-/* Adds c to key k of dimension d in the aggregate (b NULL) or in bucket b's
- * table. A new key that would pass a bound first makes room by eviction:
+/* Adds c to key k of dimension d in table t: the aggregate's (b NULL),
+ * bucket b's, or a derived prefix view (b NULL). A new key that would pass a bound first makes room by eviction:
  * --max-keys per table, --max-keys over all buckets of the dimension
  * (taken from the bucket table that holds the most), or the memory pool (a
  * table that cannot double grows to what fits, and when even that is not
  * an eighth more, evicts from itself; the smallest tables always may grow). */
-static void table_add(struct store *s, enum dim d, struct bucket *b, const struct store_key *k, uint32_t h,
-		      const struct counters *c)
+static void table_put(struct store *s, enum dim d, struct bucket *b, struct table *t, const struct store_key *k,
+		      uint32_t h, const struct counters *c)
 {
-	struct table *t = b ? &b->t[d] : &s->agg[d];
 	/* Most adds: the table has room for a new key under every bound. */
 	if (t->k.slot && !ktab_growth(&t->k) && t->k.n < s->o.max_keys && (!b || s->bkeys[d] < s->o.max_keys)) {
 		bool added;
@@ -474,7 +511,10 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 	bool sum = b && s->bkeys[d] >= s->o.max_keys;
 	if ((self || sum) && !ktab_find(&t->k, k, h)) {
 		struct table *from = self ? t : largest_bucket_table(s, d);
-		size_t gone = table_evict(from, b ? &s->agg[d] : NULL);
+		int child = child_of(d);
+		if (b || child < 0 || !(s->derived & 1u << child))
+			child = -1;
+		size_t gone = table_evict(from, b ? &s->agg[d] : NULL, s, child);
 		if (b) {
 			s->bkeys[d] -= gone;
 			s->bevicted[d] += gone;
@@ -487,6 +527,12 @@ static void table_add(struct store *s, enum dim d, struct bucket *b, const struc
 		budget_change(s, b, before, ktab_bytes(&t->k));
 	if (b && added)
 		s->bkeys[d]++;
+}
+
+static void table_add(struct store *s, enum dim d, struct bucket *b, const struct store_key *k, uint32_t h,
+		      const struct counters *c)
+{
+	table_put(s, d, b, b ? &b->t[d] : &s->agg[d], k, h, c);
 }
 
 /* Takes a bucket's table out of the aggregate. */
@@ -630,6 +676,57 @@ static void prefix_key(const struct flow_addr *a, uint8_t len4, uint8_t len6, st
 	k->num = v4 ? len4 : len6;
 }
 
+static void prefix_of_key(const struct store *s, const struct store_key *k, struct store_key *pk)
+{
+	struct flow_addr a;
+	memcpy(a.b, k->addr, 16);
+	memset(pk, 0, sizeof *pk);
+	prefix_key(&a, s->o.prefix4, s->o.prefix6, pk);
+}
+
+/* A derived prefix dimension as a table: what its addresses' table evicted
+ * plus every address row summed by prefix, bounded like any table (by
+ * --max-keys and the memory pool, evicting into its evicted share). Kept
+ * until the next add (see comb_flush on const). */
+static const struct table *view_of(const struct store *cs, enum dim d)
+{
+	struct store *s = (struct store *)cs;
+	if (!(s->derived & 1u << d))
+		return &s->agg[d];
+	struct table *v = &s->view[d];
+	if (s->view_ok & 1u << d)
+		return v;
+	const struct table *spill = &s->agg[d], *addr = &s->agg[parent_of(d)];
+	table_free(v);
+	v->other = spill->other;
+	v->evicted = spill->evicted;
+	for (size_t j = 0; j < spill->k.cap; j++) {
+		const struct kent *e = &spill->k.slot[j];
+		if (e->hash)
+			table_put(s, d, NULL, v, &e->key, e->hash, &e->c);
+	}
+	for (size_t j = 0; j < addr->k.cap; j++) {
+		const struct kent *e = &addr->k.slot[j];
+		if (!e->hash)
+			continue;
+		struct store_key pk;
+		prefix_of_key(s, &e->key, &pk);
+		table_put(s, d, NULL, v, &pk, ktab_hash(&pk), &e->c);
+	}
+	s->view_ok |= 1u << d;
+	return v;
+}
+
+static void drop_views(struct store *s)
+{
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (s->view_ok & 1u << d) {
+			budget_change(s, NULL, ktab_bytes(&s->view[d].k), 0);
+			table_free(&s->view[d]);
+		}
+	s->view_ok = 0;
+}
+
 /* Dimension d's key of a flow. */
 static void key_of(const struct store *s, const struct flow *f, enum dim d, struct store_key *k)
 {
@@ -711,6 +808,8 @@ void store_add(struct store *s, const struct flow *f)
 
 static void add_local(struct store *s, const struct flow *f)
 {
+	if (s->view_ok)
+		drop_views(s);
 	struct counters c = { f->bytes, f->packets, 1 };
 	uint64_t t = f->recv_ms;
 	struct bucket *b = NULL;
@@ -831,7 +930,7 @@ static size_t top_local(const struct store *s, enum dim d, enum sort_by by, bool
 		return 0;
 	comb_flush(s, d);
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
-	const struct ktab *t = &s->agg[d].k;
+	const struct ktab *t = &view_of(s, d)->k;
 	for (size_t j = 0; j < t->cap; j++) {
 		const struct kent *e = &t->slot[j];
 		if (!e->hash)
@@ -910,11 +1009,12 @@ void store_dim_info(const struct store *s, enum dim d, struct store_dim_info *in
 {
 	s = owner(s, d);
 	comb_flush(s, d);
-	info->keys = s->agg[d].k.n;
-	info->evicted = s->agg[d].evicted + s->bevicted[d];
-	info->other = s->agg[d].other;
+	const struct table *t = view_of(s, d);
+	info->keys = t->k.n;
+	info->evicted = t->evicted + s->bevicted[d];
+	info->other = t->other;
 	info->bucket_keys = s->bkeys[d];
-	info->bytes = ktab_bytes(&s->agg[d].k);
+	info->bytes = ktab_bytes(&s->agg[d].k) + (t != &s->agg[d] ? ktab_bytes(&t->k) : 0);
 	for (uint32_t i = 0; s->b && i < s->nb; i++)
 		info->bytes += ktab_bytes(&s->b[i].t[d].k);
 }

@@ -313,6 +313,58 @@ static void test_few_keys(bool split, uint32_t window)
 	store_free(s);
 }
 
+/* Whole-input mode computes the prefix dimensions from the address tables.
+ * 3000 sources in 50 /24 prefixes through a key cap of 300: the source
+ * table evicts, and every prefix row shown must still equal the sum of its
+ * flows. With a cap of 20, less than the prefixes, the prefixes evict too:
+ * no row may show more than its flows. Rows plus the evicted share are all
+ * bytes either way, one thread or split. */
+static void test_derived_prefix(size_t cap, bool split)
+{
+	struct store_opts o = { 0, cap, 24, 48, split, 0 };
+	struct store *s = store_new(&o);
+	uint64_t per[50] = { 0 }, total = 0;
+	srand(9);
+	for (int i = 0; i < 30000; i++) {
+		int p = rand() % 50, h = 1 + rand() % 60;
+		char src[32];
+		snprintf(src, sizeof src, "10.0.%d.%d", p, h);
+		uint64_t bytes = (uint64_t)(40 + rand() % 1460) * (uint64_t)(1 + p % 7);
+		struct flow f = mk(src, "198.51.100.1", 53, 17, bytes, 1, 1767323040000ULL + (uint64_t)i);
+		store_add(s, &f);
+		per[p] += bytes;
+		total += bytes;
+		if (i == 15000) {
+			/* A read in the middle: the view is dropped by the next add. */
+			struct store_row r[1];
+			store_top(s, DIM_SRC_PREFIX, SORT_BYTES, false, r, 1);
+		}
+	}
+	struct store_row r[64];
+	size_t n = store_top(s, DIM_SRC_PREFIX, SORT_BYTES, false, r, 64);
+	struct store_dim_info ip, pf;
+	store_dim_info(s, DIM_SRC_IP, &ip);
+	store_dim_info(s, DIM_SRC_PREFIX, &pf);
+	bool exact = true;
+	uint64_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned p = r[i].key.addr[14];
+		bool bad = r[i].key.addr[12] != 10 || r[i].key.num != 24 || p >= 50;
+		if (bad || (cap >= 50 ? r[i].c.bytes != per[p] : r[i].c.bytes > per[p])) {
+			exact = false;
+			printf("# prefix %u: %" PRIu64 " bytes, flows give %" PRIu64 "\n", p, r[i].c.bytes,
+			       p < 50 ? per[p] : 0);
+		}
+		shown += r[i].c.bytes;
+	}
+	ok(ip.evicted > 0, "derived prefixes (cap %zu, %s): the address table evicted (%" PRIu64 ")", cap,
+	   split ? "split" : "one thread", ip.evicted);
+	ok(exact && n == (cap < 50 ? pf.keys : 50) && n <= cap, "... every prefix row shown %s its flows (%zu rows)",
+	   cap >= 50 ? "equals" : "holds no more than", n);
+	is_u64(shown + pf.other.bytes, total, "... rows + evicted share = all bytes");
+	store_free(s);
+}
+
 /* Window 20 s, --max-keys 2000, 60 s of flows from 100,000 source addresses:
  * the buckets together never hold more than 2000 keys of a dimension, a row
  * never shows more than the flows of its key still in the window, and rows
@@ -467,6 +519,9 @@ int main(void)
 	test_max_memory(true, 0);
 	test_max_memory(false, 20);	/* the flows span 20 s: every bucket used */
 	test_split();
+	test_derived_prefix(300, false);
+	test_derived_prefix(300, true);
+	test_derived_prefix(20, false);
 	test_few_keys(false, 0);
 	test_few_keys(false, 5);
 	test_few_keys(true, 5);
