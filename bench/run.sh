@@ -99,7 +99,7 @@ cost alerts alerts "$NFTOP --no-config -b -q -r $cap -o json --no-alerts" \
 
 if command -v nfcapd >/dev/null && command -v nfdump >/dev/null; then
 	echo "== live ingest: the same datagrams on loopback to nftop -b -l and to nfcapd, rising rates"
-	NFTOP=$NFTOP OUT=$OUT sh bench/live.sh "$cap" 30
+	NFTOP=$NFTOP OUT=$OUT sh bench/live.sh "$cap" 30 "$FLOWS"
 fi
 echo "== the screen under full ingest load: key answers and the rate it keeps up with"
 NFTOP=$NFTOP OUT=$OUT sh bench/keylat.sh "$cap" 30

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,7 +71,8 @@ static void usage(FILE *f)
 		   "  ADDR:PORT  127.0.0.1:2055 or [::1]:2055 (numeric only)\n"
 		   "  --pps N    datagrams per second, 0 = unpaced (default 20000)\n"
 		   "  --udp-port P  only datagrams whose UDP destination port is P\n"
-		   "  --count N  stop after N datagrams\n");
+		   "  --count N  stop after N datagrams\n"
+		   "  --burst N  hand the kernel N datagrams per call (sendmmsg; default 1)\n");
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -271,6 +273,51 @@ static void sleep_until(const struct timespec *t)
 		;
 }
 
+/* Sends n datagrams (one sendmmsg call for all that the socket takes),
+ * each no earlier than its place in the schedule t0 + i / pps: the batch
+ * waits for its first datagram's time. */
+static int send_batch(int fd, const struct sockaddr_storage *to, socklen_t tolen, struct iovec *iov, size_t n,
+		      uint64_t pps, const struct timespec *t0, struct counts *c, const char *dest)
+{
+	struct mmsghdr m[1024];
+	if (pps > 0 && c->sent > 0) {
+		uint64_t ns = c->sent * UINT64_C(1000000000) / pps;
+		struct timespec next = { t0->tv_sec + (time_t)(ns / 1000000000u), t0->tv_nsec + (long)(ns % 1000000000u) };
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec++;
+			next.tv_nsec -= 1000000000L;
+		}
+		sleep_until(&next);
+	}
+	for (size_t i = 0; i < n; i++) {
+		memset(&m[i], 0, sizeof m[i]);
+		m[i].msg_hdr.msg_name = (void *)to;
+		m[i].msg_hdr.msg_namelen = tolen;
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	size_t done = 0;
+	int tries = 0;
+	while (done < n) {
+		int k = sendmmsg(fd, m + done, (unsigned)(n - done), 0);
+		if (k > 0) {
+			for (int i = 0; i < k; i++)
+				c->sent_bytes += iov[done + (size_t)i].iov_len;
+			done += (size_t)k;
+			c->sent += (uint64_t)k;
+			continue;
+		}
+		if (k < 0 && (errno == EINTR || errno == ENOBUFS || errno == EAGAIN) && tries++ < 1000) {
+			struct timespec pause = { 0, 100000 };
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		fprintf(stderr, "pcap2udp: sendmmsg %s: %s\n", dest, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -278,15 +325,16 @@ int main(int argc, char **argv)
 		{ "pps", required_argument, NULL, 'p' },
 		{ "udp-port", required_argument, NULL, 'u' },
 		{ "count", required_argument, NULL, 'c' },
+		{ "burst", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dest = NULL;
-	uint64_t pps = 20000, want_port = 0, limit = 0;
+	uint64_t pps = 20000, want_port = 0, limit = 0, burst = 1;
 	int have_port = 0;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "d:p:u:c:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:p:u:c:b:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			dest = optarg;
@@ -307,6 +355,12 @@ int main(int argc, char **argv)
 		case 'c':
 			if (parse_u64(optarg, UINT64_MAX, &limit) != 0) {
 				fprintf(stderr, "pcap2udp: bad --count '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'b':
+			if (parse_u64(optarg, 1024, &burst) != 0 || burst == 0) {
+				fprintf(stderr, "pcap2udp: bad --burst '%s' (1-1024)\n", optarg);
 				return 2;
 			}
 			break;
@@ -350,14 +404,21 @@ int main(int argc, char **argv)
 
 	struct counts c;
 	memset(&c, 0, sizeof(c));
-	struct timespec t0, next;
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = 0;
 
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int r = 0;
-	while ((limit == 0 || c.sent < limit) && (r = pcap_next_ex(pc, &h, &data)) >= 0) {
+	size_t nb = 0;
+	static struct iovec iov[1024];
+	uint8_t(*bufs)[65536] = malloc(burst * sizeof *bufs);
+	if (!bufs) {
+		perror("pcap2udp: malloc");
+		return 1;
+	}
+	while ((limit == 0 || c.sent + nb < limit) && (r = pcap_next_ex(pc, &h, &data)) >= 0) {
 		if (r == 0)
 			continue;
 		c.frames++;
@@ -370,45 +431,33 @@ int main(int argc, char **argv)
 			c.other_port++;
 			continue;
 		}
-		if (pps > 0 && c.sent > 0) {
-			/* absolute schedule: datagram i leaves at t0 + i / pps */
-			uint64_t ns = c.sent * UINT64_C(1000000000) / pps;
-			next.tv_sec = t0.tv_sec + (time_t)(ns / 1000000000u);
-			next.tv_nsec = t0.tv_nsec + (long)(ns % 1000000000u);
-			if (next.tv_nsec >= 1000000000L) {
-				next.tv_sec++;
-				next.tv_nsec -= 1000000000L;
-			}
-			sleep_until(&next);
-		}
-		int tries = 0;
-		for (;;) {
-			ssize_t n = sendto(fd, pay, paylen, 0, (const struct sockaddr *)&to, tolen);
-			if (n >= 0)
+		memcpy(bufs[nb], pay, paylen);
+		iov[nb].iov_base = bufs[nb];
+		iov[nb].iov_len = paylen;
+		nb++;
+		if (nb == burst || (limit && c.sent + nb >= limit)) {
+			if (send_batch(fd, &to, tolen, iov, nb, pps, &t0, &c, dest) != 0) {
+				rc = 1;
 				break;
-			if ((errno == EINTR || errno == ENOBUFS || errno == EAGAIN) && tries++ < 1000) {
-				struct timespec pause = { 0, 100000 };
-				nanosleep(&pause, NULL);
-				continue;
 			}
-			fprintf(stderr, "pcap2udp: sendto %s: %s\n", dest, strerror(errno));
-			rc = 1;
-			break;
+			nb = 0;
 		}
-		if (rc != 0)
-			break;
-		c.sent++;
-		c.sent_bytes += paylen;
 	}
+	if (rc == 0 && nb > 0 && send_batch(fd, &to, tolen, iov, nb, pps, &t0, &c, dest) != 0)
+		rc = 1;
 	if (rc == 0 && (limit == 0 || c.sent < limit) && r == PCAP_ERROR) {
 		fprintf(stderr, "pcap2udp: %s: %s\n", argv[optind], pcap_geterr(pc));
 		rc = 1;
 	}
 	pcap_close(pc);
 	close(fd);
+	free(bufs);
 
-	fprintf(stderr, "sent %" PRIu64 " datagrams (%" PRIu64 " payload bytes) to %s\n", c.sent,
-		c.sent_bytes, dest);
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	fprintf(stderr, "sent %" PRIu64 " datagrams (%" PRIu64 " payload bytes) to %s in %.3f s\n", c.sent,
+		c.sent_bytes, dest, secs);
 	if (c.not_ip + c.not_udp + c.other_port + c.fragments + c.truncated > 0)
 		fprintf(stderr,
 			"pcap2udp: %" PRIu64 " frames read; skipped %" PRIu64 " not UDP, %" PRIu64
