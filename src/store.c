@@ -478,8 +478,8 @@ static struct table *largest_bucket_table(struct store *s, enum dim d)
 }
 
 /* Adds c to key k of dimension d in table t: the aggregate's (b NULL),
- * bucket b's, or a derived prefix view (b NULL). A new key that would pass a bound first makes room by eviction:
- * --max-keys per table, --max-keys over all buckets of the dimension
+ * bucket b's, or a derived prefix view (b NULL). A new key that would pass
+ * a bound first makes room by eviction: --max-keys per table, --max-keys over all buckets of the dimension
  * (taken from the bucket table that holds the most), or the memory pool (a
  * table that cannot double grows to what fits, and when even that is not
  * an eighth more, evicts from itself; the smallest tables always may grow). */
