@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct flow_addr {
 	uint8_t b[16];
@@ -32,8 +33,24 @@ struct flow {
 
 void flow_addr_set4(struct flow_addr *a, const uint8_t v4[4]);
 void flow_addr_set4u(struct flow_addr *a, uint32_t v4);	/* host order */
-bool flow_addr_is4(const struct flow_addr *a);
-bool flow_addr_is_zero(const struct flow_addr *a);
+/* Both run for every address of every flow: inline, as word compares. */
+static inline bool flow_addr_is4(const struct flow_addr *a)
+{
+	static const uint8_t mapped[4] = { 0, 0, 0xff, 0xff };	/* bytes 8-11 of ::ffff:0:0/96 */
+	uint64_t hi;
+	uint32_t mid, want;
+	memcpy(&hi, a->b, 8);
+	memcpy(&mid, a->b + 8, 4);
+	memcpy(&want, mapped, 4);
+	return hi == 0 && mid == want;
+}
+static inline bool flow_addr_is_zero(const struct flow_addr *a)
+{
+	uint64_t x, y;
+	memcpy(&x, a->b, 8);
+	memcpy(&y, a->b + 8, 8);
+	return (x | y) == 0;
+}
 /* Text form: dotted quad for v4-mapped, RFC 5952 for IPv6. */
 char *flow_addr_fmt(const struct flow_addr *a, char *buf, size_t len);
 /* Parses an IPv4 or IPv6 literal. */

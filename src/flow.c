@@ -18,17 +18,6 @@ void flow_addr_set4u(struct flow_addr *a, uint32_t v4)
 	flow_addr_set4(a, b);
 }
 
-bool flow_addr_is4(const struct flow_addr *a)
-{
-	return memcmp(a->b, v4_prefix, 12) == 0;
-}
-
-bool flow_addr_is_zero(const struct flow_addr *a)
-{
-	static const uint8_t zero[16];
-	return memcmp(a->b, zero, 16) == 0;
-}
-
 char *flow_addr_fmt(const struct flow_addr *a, char *buf, size_t len)
 {
 	const char *r;
