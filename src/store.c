@@ -66,8 +66,8 @@ struct store {
 	size_t bkeys[DIM_COUNT];	/* keys in all buckets' tables, per dimension */
 	uint64_t bevicted[DIM_COUNT];	/* keys the buckets evicted, per dimension */
 	uint32_t mask;			/* the dimensions this store keeps */
-	uint8_t many[DIM_COUNT], few[DIM_COUNT];	/* ... of many keys, of few (COMB_DIMS) */
-	uint8_t nmany, nfew;
+	uint8_t many[DIM_COUNT];	/* ... of many keys (updated per flow) */
+	uint8_t nmany, nfew;		/* ... and how many of few keys (COMB_DIMS) */
 	struct store *peer;		/* with split: the worker's half */
 	struct flowpipe *pipe;		/* ... and the flows on their way to it */
 	struct table agg[DIM_COUNT];
@@ -140,6 +140,12 @@ struct wflow {
 	uint8_t src_class, dst_class, proto;
 };
 _Static_assert(sizeof(struct wflow) <= FLOWPIPE_DATA, "a packed flow fits a message");
+/* add_local() spells the dimensions of few keys out: they are these nine,
+ * and the first thread keeps none of them. */
+_Static_assert(COMB_DIMS == (1u << DIM_DST_PORT | 1u << DIM_PROTO | 1u << DIM_SRC_AS | 1u << DIM_DST_AS |
+			     1u << DIM_EXPORTER | 1u << DIM_IN_IF | 1u << DIM_OUT_IF | 1u << DIM_SRC_COUNTRY |
+			     1u << DIM_DST_COUNTRY) && (FRONT_DIMS & COMB_DIMS) == 0,
+	       "the dimensions of few keys are all kept together");
 _Static_assert((FRONT_DIMS & (1u << DIM_SRC_IP | 1u << DIM_SRC_PREFIX)) == (1u << DIM_SRC_IP | 1u << DIM_SRC_PREFIX),
 	       "the worker is not sent source addresses");
 
@@ -197,7 +203,7 @@ static void set_mask(struct store *s, uint32_t mask)
 			continue;
 		}
 		if (COMB_DIMS & 1u << d)
-			s->few[s->nfew++] = (uint8_t)d;
+			s->nfew++;
 		else
 			s->many[s->nmany++] = (uint8_t)d;
 	}
@@ -641,7 +647,8 @@ static inline void few_key(const struct flow *f, enum dim d, struct rawkey *r)
 	}
 }
 
-static void combine(struct store *s, enum dim d, uint32_t tag, const struct rawkey *k, const struct counters *c)
+static inline void combine(struct store *s, enum dim d, uint32_t tag, const struct rawkey *k,
+			   const struct counters *c)
 {
 	/* The slot by a cheap mix: the table's hash is taken only when the
 	 * entry goes to the table. */
@@ -846,10 +853,25 @@ static void add_local(struct store *s, const struct flow *f)
 			ktab_prefetch(&b->t[d].k, h[i]);
 	}
 	uint32_t tag = b ? (uint32_t)(b - s->b) + 2 : 1;
-	for (unsigned i = 0; i < s->nfew; i++) {
-		struct rawkey r;
-		few_key(f, s->few[i], &r);
-		combine(s, s->few[i], tag, &r, &c);
+	/* Spelled out per dimension, so each key's build and slot fold to a
+	 * few instructions. */
+	if (s->nfew) {
+#define FEW(d)                                   \
+	do {                                     \
+		struct rawkey r;                 \
+		few_key(f, d, &r);               \
+		combine(s, d, tag, &r, &c);      \
+	} while (0)
+		FEW(DIM_DST_PORT);
+		FEW(DIM_PROTO);
+		FEW(DIM_SRC_AS);
+		FEW(DIM_DST_AS);
+		FEW(DIM_EXPORTER);
+		FEW(DIM_IN_IF);
+		FEW(DIM_OUT_IF);
+		FEW(DIM_SRC_COUNTRY);
+		FEW(DIM_DST_COUNTRY);
+#undef FEW
 	}
 	for (unsigned i = 0; i < s->nmany; i++) {
 		table_add(s, s->many[i], NULL, &k[i], h[i], &c);
