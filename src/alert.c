@@ -210,7 +210,7 @@ void alert_free(struct alert *a)
 }
 
 /* Keys built exactly as the store builds them, so callers render them alike. */
-static void key_of(int w, const struct flow *f, struct store_key *k)
+static inline void key_of(int w, const struct flow *f, struct store_key *k)
 {
 	memset(k, 0, sizeof *k);
 	switch (watched[w]) {
@@ -242,7 +242,7 @@ static void add_counters(struct counters *to, const struct counters *c)
 
 /* ---- tracked keys ---- */
 
-static int32_t slot_find(const struct dimtab *t, const struct store_key *k, uint32_t h)
+static inline int32_t slot_find(const struct dimtab *t, const struct store_key *k, uint32_t h)
 {
 	for (int32_t i = t->sbucket[h & t->mask]; i >= 0; i = t->slot[i].next)
 		if (!memcmp(&t->slot[i].key, k, sizeof *k))
@@ -726,6 +726,21 @@ void alert_advance(struct alert *a, uint64_t t_ms)
 		advance_to(a, t_ms / 1000);
 }
 
+static inline void add_one(struct alert *a, int w, const struct flow *f, const struct counters *c)
+{
+	struct dimtab *t = &a->t[w];
+	struct store_key k;
+	key_of(w, f, &k);
+	uint32_t h = key_hash(&k);
+	int32_t i = slot_find(t, &k, h);
+	if (i >= 0) {
+		add_counters(&t->slot[i].c, c);
+		t->slot[i].last_tick = a->cur;
+	} else {
+		cand_add(t, a->o.keys, &k, h, c);
+	}
+}
+
 void alert_add(struct alert *a, const struct flow *f)
 {
 	uint64_t tick = f->recv_ms / 1000;
@@ -737,19 +752,12 @@ void alert_add(struct alert *a, const struct flow *f)
 	}
 	struct counters c = { f->bytes, f->packets, 1 };
 	add_counters(&a->tot, &c);
-	for (int w = 0; w < NW; w++) {
-		struct dimtab *t = &a->t[w];
-		struct store_key k;
-		key_of(w, f, &k);
-		uint32_t h = key_hash(&k);
-		int32_t i = slot_find(t, &k, h);
-		if (i >= 0) {
-			add_counters(&t->slot[i].c, &c);
-			t->slot[i].last_tick = a->cur;
-		} else {
-			cand_add(t, a->o.keys, &k, h, &c);
-		}
-	}
+	/* One call per watched dimension, so each key is built without a switch. */
+	_Static_assert(NW == 4, "alert_add names every watched dimension");
+	add_one(a, 0, f, &c);
+	add_one(a, 1, f, &c);
+	add_one(a, 2, f, &c);
+	add_one(a, 3, f, &c);
 }
 
 /* ---- threshold specs ---- */
