@@ -734,15 +734,9 @@ static void drop_views(struct store *s)
 	s->view_ok = 0;
 }
 
-/* Dimension d's key of a flow. */
+/* Key of a dimension of many keys (those of few keys go through few_key). */
 static void key_of(const struct store *s, const struct flow *f, enum dim d, struct store_key *k)
 {
-	if (COMB_DIMS & 1u << d) {
-		struct rawkey r;
-		few_key(f, d, &r);
-		raw_to_key(&r, k);
-		return;
-	}
 	memset(k, 0, sizeof *k);
 	switch (d) {
 	case DIM_SRC_IP: memcpy(k->addr, f->src.b, 16); break;
