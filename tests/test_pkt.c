@@ -41,12 +41,13 @@ static void test_wire(void)
 	struct wire w = wire_make(buf, sizeof buf);
 	uint16_t a = 0;
 	uint32_t c = 0;
+	uint64_t d = 0;
 	ok(wire_u16(&w, &a) && a == 0x1234, "wire: big-endian u16");
 	ok(wire_u32(&w, &c) && c == 0x56789abc, "wire: big-endian u32");
 	ok(!wire_u8(&w, (uint8_t *)&a), "wire: read past the end refused");
 	is_u64(w.off, 6, "wire: failed read leaves the cursor");
 	w = wire_make(buf, sizeof buf);
-	ok(!wire_u64(&w, (uint64_t *)&c) && w.off == 0, "wire: u64 on 6 bytes refused");
+	ok(!wire_u64(&w, &d) && w.off == 0, "wire: u64 on 6 bytes refused");
 	ok(!wire_skip(&w, 7) && wire_skip(&w, 6), "wire: skip bounded");
 	is_u64(wire_be_uint(buf, 3), 0x123456, "wire: reduced-size integer");
 }
