@@ -39,15 +39,6 @@ static inline uint32_t ktab_hash(const struct store_key *k)
 	uint32_t r = (uint32_t)(h ^ h >> 32);
 	return r ? r : 1;
 }
-static inline bool ktab_key_eq(const struct store_key *x, const struct store_key *y)
-{
-	uint64_t a0, a1, b0, b1;
-	memcpy(&a0, x->addr, 8);
-	memcpy(&a1, x->addr + 8, 8);
-	memcpy(&b0, y->addr, 8);
-	memcpy(&b1, y->addr + 8, 8);
-	return ((a0 ^ b0) | (a1 ^ b1) | (uint64_t)(x->num ^ y->num)) == 0;
-}
 /* The bytes the table would take once grown, if adding one key grows it;
  * else 0. (While it grows, the old slots are still held as well.) */
 static inline size_t ktab_growth(const struct ktab *t)

@@ -35,6 +35,16 @@ static void slots_free(struct kent *p, size_t cap)
 		munmap(p, bytes);
 }
 
+static inline bool key_eq(const struct store_key *x, const struct store_key *y)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, x->addr, 8);
+	memcpy(&a1, x->addr + 8, 8);
+	memcpy(&b0, y->addr, 8);
+	memcpy(&b1, y->addr + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1) | (uint64_t)(x->num ^ y->num)) == 0;
+}
+
 static inline size_t next(const struct ktab *t, size_t i)
 {
 	return i + 1 == t->cap ? 0 : i + 1;
@@ -48,7 +58,7 @@ struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t
 		struct kent *e = &t->slot[i];
 		if (!e->hash)
 			return NULL;
-		if (e->hash == h && ktab_key_eq(&e->key, k))
+		if (e->hash == h && key_eq(&e->key, k))
 			return e;
 	}
 }
@@ -80,7 +90,7 @@ struct kent *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, boo
 			e = &t->slot[i];
 			if (!e->hash)
 				break;
-			if (e->hash == h && ktab_key_eq(&e->key, k))
+			if (e->hash == h && key_eq(&e->key, k))
 				return e;
 		}
 	}
