@@ -7,6 +7,8 @@
 #ifndef NFTOP_FLOWPIPE_H
 #define NFTOP_FLOWPIPE_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "flow.h"
@@ -39,6 +41,9 @@ void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m);
 /* Lets the worker see everything pushed so far, without waiting for it. */
 void flowpipe_publish(struct flowpipe *p);
 void flowpipe_sync(struct flowpipe *p);
+/* Waits (spinning, then yielding, then sleeping) until *flag is set, with
+ * acquire: for a call that tells its caller it has reached a point. */
+void flowpipe_await(const atomic_bool *flag);
 /* Applies what is left, stops the worker and frees the pipe. */
 void flowpipe_stop(struct flowpipe *p);
 

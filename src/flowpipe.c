@@ -116,6 +116,13 @@ void flowpipe_sync(struct flowpipe *p)
 		nap(&idle);
 }
 
+void flowpipe_await(const atomic_bool *flag)
+{
+	unsigned idle = 0;
+	while (!atomic_load_explicit(flag, memory_order_acquire))
+		nap(&idle);
+}
+
 void flowpipe_stop(struct flowpipe *p)
 {
 	if (!p)

@@ -937,17 +937,21 @@ static const struct store *owner(const struct store *s, enum dim d)
 	return s->peer;
 }
 
-static size_t top_local(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
-			size_t n)
+/* The table dimension d's rows are read from, with every pending share in it. */
+static const struct ktab *ready_table(const struct store *s, enum dim d)
 {
-	int order = (int)by | (invert ? SORT_INVERT : 0);
-	size_t k = 0;
-	if (n == 0 || d >= DIM_COUNT)
-		return 0;
 	comb_flush(s, d);
+	return &view_of(s, d)->k;
+}
+
+/* The best n rows among slots [lo, hi) of t, as a heap in out (unsorted);
+ * returns how many. */
+static size_t heap_range(const struct ktab *t, size_t lo, size_t hi, int order, struct store_row *out, size_t n)
+{
+	size_t k = 0;
+	bool invert = order & SORT_INVERT;
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
-	const struct ktab *t = &view_of(s, d)->k;
-	for (size_t j = 0; j < t->cap; j++) {
+	for (size_t j = lo; j < hi; j++) {
 		const struct kent *e = &t->slot[j];
 		if (!e->hash)
 			continue;
@@ -966,13 +970,29 @@ static size_t top_local(const struct store *s, enum dim d, enum sort_by by, bool
 			heap_down(out, k, 0, order);
 		}
 	}
-	/* Heap-sort in place: repeatedly move the worst to the end. */
+	return k;
+}
+
+/* Heap-sort in place: repeatedly move the worst to the end. */
+static void heap_sort(struct store_row *h, size_t k, int order)
+{
 	for (size_t m = k; m > 1; m--) {
-		struct store_row tmp = out[0];
-		out[0] = out[m - 1];
-		out[m - 1] = tmp;
-		heap_down(out, m - 1, 0, order);
+		struct store_row tmp = h[0];
+		h[0] = h[m - 1];
+		h[m - 1] = tmp;
+		heap_down(h, m - 1, 0, order);
 	}
+}
+
+static size_t top_local(const struct store *s, enum dim d, enum sort_by by, bool invert, struct store_row *out,
+			size_t n)
+{
+	int order = (int)by | (invert ? SORT_INVERT : 0);
+	if (n == 0 || d >= DIM_COUNT)
+		return 0;
+	const struct ktab *t = ready_table(s, d);
+	size_t k = heap_range(t, 0, t->cap, order, out, n);
+	heap_sort(out, k, order);
 	return k;
 }
 
@@ -984,36 +1004,113 @@ size_t store_top(const struct store *s, enum dim d, enum sort_by by, bool invert
 	return top_local(owner(s, d), d, by, invert, out, n);
 }
 
+/* store_top_all with split: each thread reads its own dimensions, and the
+ * one with fewer slots to read takes the far end of the other's tables
+ * too, so both finish together. The worker's tables hold still from the
+ * moment it says they are ready until its call returns, and the decoding
+ * thread pushes nothing meanwhile. */
 struct top_req {
-	const struct store *s;
-	enum sort_by by;
-	bool invert;
+	const struct store *s;		/* the worker's half */
+	int order;
+	size_t n;
+	size_t front_slots;		/* what the decoding thread reads of its own */
 	struct store_row *const *out;
-	size_t n, *cnt;
+	size_t *cnt;
+	const struct ktab *t[DIM_COUNT];
+	size_t cut[DIM_COUNT];		/* the worker reads [0, cut), the other [cut, cap) */
+	atomic_bool ready;
 };
 
-static void top_mask(void *arg)
+static void top_worker(void *arg)
 {
 	struct top_req *r = arg;
+	const struct store *s = r->s;
+	size_t slots = 0;
 	for (int d = 0; d < DIM_COUNT; d++)
-		if (r->s->mask & 1u << d)
-			r->cnt[d] = top_local(r->s, (enum dim)d, r->by, r->invert, r->out[d], r->n);
+		if (s->mask & 1u << d) {
+			r->t[d] = ready_table(s, (enum dim)d);
+			slots += r->t[d]->cap;
+		}
+	/* The share of every table that evens out the two threads' reads. */
+	double give = slots > r->front_slots ? (double)(slots - r->front_slots) / 2 / (double)slots : 0;
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (s->mask & 1u << d)
+			r->cut[d] = r->t[d]->cap - (size_t)((double)r->t[d]->cap * give);
+	atomic_store_explicit(&r->ready, true, memory_order_release);
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (s->mask & 1u << d) {
+			r->cnt[d] = heap_range(r->t[d], 0, r->cut[d], r->order, r->out[d], r->n);
+			heap_sort(r->out[d], r->cnt[d], r->order);
+		}
+}
+
+/* The best n of two sorted lists: a[0..*na) and b[0..nb), into a. */
+static void merge_rows(struct store_row *a, size_t *na, const struct store_row *b, size_t nb, size_t n, int order)
+{
+	if (nb == 0)
+		return;
+	struct store_row *m = xmalloc(n * sizeof *m);
+	size_t i = 0, j = 0, k = 0;
+	while (k < n && (i < *na || j < nb)) {
+		if (j == nb || (i < *na && row_before(&a[i], &b[j], order)))
+			m[k++] = a[i++];
+		else
+			m[k++] = b[j++];
+	}
+	memcpy(a, m, k * sizeof *m);
+	*na = k;
+	free(m);
 }
 
 void store_top_all(const struct store *s, enum sort_by by, bool invert, struct store_row *const out[DIM_COUNT],
 		   size_t n, size_t cnt[DIM_COUNT])
 {
-	struct top_req mine = { s, by, invert, out, n, cnt }, theirs = mine;
-	if (s->peer) {
-		/* The worker selects its dimensions after the flows before this. */
-		theirs.s = s->peer;
-		struct flowpipe_msg m = { .kind = FLOWPIPE_CALL, .call = top_mask, .arg = &theirs };
-		flowpipe_push(s->pipe, &m);
-		flowpipe_publish(s->pipe);
+	int order = (int)by | (invert ? SORT_INVERT : 0);
+	if (!s->peer || n == 0) {
+		for (int d = 0; d < DIM_COUNT; d++)
+			if (s->mask & 1u << d)
+				cnt[d] = top_local(s, (enum dim)d, by, invert, out[d], n);
+		if (s->peer)
+			for (int d = 0; d < DIM_COUNT; d++)
+				if (s->peer->mask & 1u << d)
+					cnt[d] = top_local(owner(s, (enum dim)d), (enum dim)d, by, invert, out[d], n);
+		return;
 	}
-	top_mask(&mine);
-	if (s->peer)
-		flowpipe_sync(s->pipe);
+	const struct ktab *mine[DIM_COUNT] = { NULL };
+	struct top_req r = { .s = s->peer, .order = order, .n = n, .out = out, .cnt = cnt };
+	atomic_init(&r.ready, false);
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (s->mask & 1u << d) {
+			mine[d] = ready_table(s, (enum dim)d);
+			r.front_slots += mine[d]->cap;
+		}
+	/* The worker selects its dimensions after the flows before this. */
+	struct flowpipe_msg m = { .kind = FLOWPIPE_CALL, .call = top_worker, .arg = &r };
+	flowpipe_push(s->pipe, &m);
+	flowpipe_publish(s->pipe);
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (mine[d]) {
+			cnt[d] = heap_range(mine[d], 0, mine[d]->cap, order, out[d], n);
+			heap_sort(out[d], cnt[d], order);
+		}
+	flowpipe_await(&r.ready);
+	struct store_row *far = xmalloc(n * sizeof *far);
+	size_t nfar[DIM_COUNT] = { 0 };
+	struct store_row *fars[DIM_COUNT] = { NULL };
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (r.t[d] && r.cut[d] < r.t[d]->cap) {
+			nfar[d] = heap_range(r.t[d], r.cut[d], r.t[d]->cap, order, far, n);
+			heap_sort(far, nfar[d], order);
+			fars[d] = xmalloc((nfar[d] ? nfar[d] : 1) * sizeof *far);
+			memcpy(fars[d], far, nfar[d] * sizeof *far);
+		}
+	free(far);
+	flowpipe_sync(s->pipe);
+	for (int d = 0; d < DIM_COUNT; d++)
+		if (fars[d]) {
+			merge_rows(out[d], &cnt[d], fars[d], nfar[d], n, order);
+			free(fars[d]);
+		}
 }
 
 void store_totals(const struct store *s, struct counters *c)
