@@ -29,6 +29,23 @@ enum geo_class {
 /* Pure: which special range an address is in. IPv4 is v4-mapped (flow.h);
  * a NAT64 address 64:ff9b::/96 (RFC 6052) is classed by the IPv4 it embeds. */
 enum geo_class geo_classify(const struct flow_addr *a);
+/* Whether any special IPv4 range starts with this first octet: most
+ * addresses are public, and this answers them without the table. */
+static inline bool geo_octet_special(uint8_t o)
+{
+	switch (o) {
+	case 0: case 10: case 100: case 127: case 169: case 172: case 192: case 198: case 203:
+		return true;
+	}
+	return o >= 224;
+}
+/* geo_classify, with a public IPv4 address answered inline. */
+static inline enum geo_class geo_classify_fast(const struct flow_addr *a)
+{
+	if (flow_addr_is4(a) && !geo_octet_special(a->b[12]))
+		return GEO_PUBLIC;
+	return geo_classify(a);
+}
 /* "public", "private", "loopback", "link-local", "cgnat", "documentation",
  * "multicast", "reserved", "unspecified"; "?" out of range. */
 const char *geo_class_name(enum geo_class c);
@@ -58,6 +75,8 @@ struct geo *geo_open(const struct geo_opts *o, char **warnings);
 void geo_free(struct geo *g);
 bool geo_has_country(const struct geo *g);
 bool geo_has_asn(const struct geo *g);
+/* Whether any database is open (else geo_lookup only classifies). */
+bool geo_active(const struct geo *g);
 /* One line per loaded database, "ROLE: PATH (TYPE, built YYYY-MM-DD HH:MM UTC)\n".
  * Returns the length of the whole text, as snprintf does; 0 when none or g is NULL. */
 size_t geo_describe(const struct geo *g, char *buf, size_t len);

@@ -23,11 +23,12 @@ struct geo *enrich_open(const struct conf *c, bool say)
 	return g;
 }
 
+/* g is NULL when no database is open. */
 static void one(struct geo *g, const struct flow_addr *a, uint16_t *cc, uint8_t *cls, uint32_t *as)
 {
 	struct geo_result r;
 	if (!g) {
-		*cls = (uint8_t)geo_classify(a);
+		*cls = (uint8_t)geo_classify_fast(a);
 		return;
 	}
 	geo_lookup(g, a, &r);
@@ -40,6 +41,8 @@ static void one(struct geo *g, const struct flow_addr *a, uint16_t *cc, uint8_t 
 
 void enrich_flow(struct geo *g, struct flow *f)
 {
+	if (!geo_active(g))
+		g = NULL;
 	one(g, &f->src, &f->src_cc, &f->src_class, &f->src_as);
 	one(g, &f->dst, &f->dst_cc, &f->dst_class, &f->dst_as);
 }

@@ -111,6 +111,11 @@ bool geo_has_asn(const struct geo *g)
 	return g && g->db[GEO_ROLE_ASN].open;
 }
 
+bool geo_active(const struct geo *g)
+{
+	return g && g->cache;
+}
+
 size_t geo_describe(const struct geo *g, char *buf, size_t len)
 {
 	size_t n = 0;

@@ -53,20 +53,9 @@ static const struct range6 ranges6[] = {
 	{ IP6(0, 0, 0, 0), 0, GEO_RESERVED },		/* everything else is unassigned */
 };
 
-/* Whether any range above starts with this first octet: most addresses
- * are public, and this answers them without walking the table. */
-static bool first_octet_special(uint8_t o)
-{
-	switch (o) {
-	case 0: case 10: case 100: case 127: case 169: case 172: case 192: case 198: case 203:
-		return true;
-	}
-	return o >= 224;
-}
-
 static enum geo_class classify4(uint32_t v)
 {
-	if (!first_octet_special((uint8_t)(v >> 24)))
+	if (!geo_octet_special((uint8_t)(v >> 24)))
 		return GEO_PUBLIC;
 	for (size_t i = 0; i < sizeof ranges4 / sizeof ranges4[0]; i++) {
 		uint32_t mask = ranges4[i].len ? ~(uint32_t)0 << (32 - ranges4[i].len) : 0;

@@ -129,10 +129,26 @@ static void test_classify(void)
 		{ "ff00::", "multicast" }, { "ff02::1", "multicast" },
 		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "multicast" },
 	};
+	size_t fast_wrong = 0;
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		struct flow_addr a = A(t[i].addr);
 		is_str(geo_class_name(geo_classify(&a)), t[i].cls, "classify %s", t[i].addr);
+		if (strcmp(geo_class_name(geo_classify_fast(&a)), t[i].cls)) {
+			printf("# classify_fast %s: %s\n", t[i].addr, geo_class_name(geo_classify_fast(&a)));
+			fast_wrong++;
+		}
 	}
+	/* The inline path against the table, for both ends of every first octet. */
+	for (unsigned o = 0; o < 256; o++)
+		for (unsigned end = 0; end < 2; end++) {
+			struct flow_addr a;
+			flow_addr_set4u(&a, o << 24 | (end ? 0xffffffu : 0));
+			if (geo_classify_fast(&a) != geo_classify(&a)) {
+				printf("# classify_fast %u.x: %s\n", o, geo_class_name(geo_classify_fast(&a)));
+				fast_wrong++;
+			}
+		}
+	ok(fast_wrong == 0, "classify_fast agrees with the table and with geo_classify (%zu differ)", fast_wrong);
 }
 
 static void test_names(void)
