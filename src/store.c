@@ -473,6 +473,26 @@ static void budget_change(struct store *s, const struct bucket *b, size_t before
 		add_signed(&s->bud->bucket_used[b - s->b], before, after);
 }
 
+/* Takes delta bytes from the budget of bucket b (or of the aggregate when b
+ * is NULL) if they fit under its bound, in one atomic step, so two threads
+ * cannot both take the same room. */
+static bool reserve(struct store *s, const struct bucket *b, size_t delta)
+{
+	struct budget *bu = s->bud;
+	_Atomic size_t *u = b ? (bu->bucket_used ? &bu->bucket_used[b - s->b] : NULL) : &bu->used[POOL_AGG];
+	size_t lim = b ? bu->bucket_limit : bu->limit[POOL_AGG];
+	if (u) {
+		size_t was = atomic_fetch_add_explicit(u, delta, memory_order_relaxed);
+		if (lim && was + delta > lim) {
+			atomic_fetch_sub_explicit(u, delta, memory_order_relaxed);
+			return false;
+		}
+	}
+	if (b)
+		atomic_fetch_add_explicit(&bu->used[POOL_BUCKETS], delta, memory_order_relaxed);
+	return true;
+}
+
 /* The bucket whose table of dimension d holds the most keys. */
 static struct table *largest_bucket_table(struct store *s, enum dim d)
 {
@@ -500,18 +520,24 @@ static void table_put(struct store *s, enum dim d, struct bucket *b, struct tabl
 			s->bkeys[d]++;
 		return;
 	}
-	size_t before = ktab_bytes(&t->k), grow = ktab_growth(&t->k);
+	size_t before = ktab_bytes(&t->k), grow = ktab_growth(&t->k), held = 0;
 	bool self = t->k.n >= s->o.max_keys;
 	if (!self && grow && t->k.n >= KTAB_MIN * 3 / 4) {
-		/* Doubling does not fit: a table of the size that does, if that is
-		 * worth it (an eighth more slots), else evict. */
-		size_t room = table_room(s, b, before);
-		if (room < grow) {
-			size_t ncap = room / sizeof(struct kent);
-			if (ncap >= t->k.cap + t->k.cap / 8)
+		/* Growth is taken from the budget before it is made (the other
+		 * thread may be growing a table of the same bucket): doubling, or
+		 * else a table of the size that still fits if that is worth it
+		 * (an eighth more slots), or else evict. */
+		if (reserve(s, b, grow - before)) {
+			held = grow - before;
+		} else {
+			size_t ncap = table_room(s, b, before) / sizeof(struct kent);
+			size_t nbytes = ncap * sizeof(struct kent);
+			if (ncap >= t->k.cap + t->k.cap / 8 && reserve(s, b, nbytes - before)) {
+				held = nbytes - before;
 				ktab_resize(&t->k, ncap);
-			else
+			} else {
 				self = true;
+			}
 		}
 	}
 	bool sum = b && s->bkeys[d] >= s->o.max_keys;
@@ -529,8 +555,10 @@ static void table_put(struct store *s, enum dim d, struct bucket *b, struct tabl
 	bool added;
 	struct kent *e = ktab_get(&t->k, k, h, &added);
 	add_counters(&e->c, c);
-	if (ktab_bytes(&t->k) != before)
-		budget_change(s, b, before, ktab_bytes(&t->k));
+	/* What was taken and not used (the key was there, or eviction made
+	 * room) goes back; growth of the smallest tables was not taken. */
+	if (ktab_bytes(&t->k) != before + held)
+		budget_change(s, b, before + held, ktab_bytes(&t->k));
 	if (b && added)
 		s->bkeys[d]++;
 }

@@ -521,6 +521,7 @@ int main(void)
 	test_max_memory(false, 0);
 	test_max_memory(true, 0);
 	test_max_memory(false, 20);	/* the flows span 20 s: every bucket used */
+	test_max_memory(true, 20);	/* ... and both threads growing the same buckets */
 	test_split();
 	test_derived_prefix(300, false);
 	test_derived_prefix(300, true);
