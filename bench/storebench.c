@@ -4,7 +4,11 @@
  *                         addresses: bytes per tracked key of a dimension
  *   storebench ui N       N unique keys in the screen's 60-second window: milliseconds to
  *                         build a snapshot and draw every pane at 200x50
- * Prints one JSON object. */
+ *   storebench churn S    bench/soak.sh's flows straight into the store: S
+ *                         seconds of 60,000 flows each, every address and port
+ *                         new, a 60-second window, --max-memory 256M; every 10
+ *                         seconds the keys tracked and the tables' bytes
+ * Prints one JSON object (churn: one a line). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,13 +70,65 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Keys tracked in the memory bound while every flow brings new ones: what
+ * bench/soak.sh measures live, here without sockets, the same on every run
+ * with one thread (with two, the threads' timing plays a part). */
+static int churn(unsigned secs)
+{
+	const size_t bound = (256u << 20) - (16u << 20);	/* conf_table_memory of 256M */
+	const unsigned per = 60000;
+	bool split = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	struct store_opts so = { 60, 100000000, 24, 48, split, bound };
+	struct store *st = store_new(&so);
+	uint64_t x = 88172645463325252ULL;
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	flow_addr_set4u(&f.exporter, 0xc0000201);
+	for (unsigned sec = 0; sec < secs; sec++) {
+		for (unsigned i = 0; i < per; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			flow_addr_set4u(&f.src, (uint32_t)x);
+			flow_addr_set4u(&f.dst, (uint32_t)(x >> 32));
+			f.sport = (uint16_t)(x >> 8);
+			f.dport = (uint16_t)(x >> 24);
+			f.proto = 17;
+			f.bytes = 100 + x % 1400;
+			f.packets = 1;
+			f.recv_ms = 1700000000000ULL + (uint64_t)sec * 1000 + (uint64_t)i * 1000 / per;
+			enrich_flow(NULL, &f);
+			store_add(st, &f);
+		}
+		if (sec % 10 != 9)
+			continue;
+		struct store_dim_info src, dst;
+		size_t bytes = 0;
+		store_dim_info(st, DIM_SRC_IP, &src);
+		store_dim_info(st, DIM_DST_IP, &dst);
+		for (int d = 0; d < DIM_COUNT; d++) {
+			struct store_dim_info in;
+			store_dim_info(st, (enum dim)d, &in);
+			bytes += in.bytes;
+		}
+		printf("{\"second\":%u,\"threads\":%d,\"src_ip_keys\":%zu,\"dst_ip_keys\":%zu,"
+		       "\"table_bytes\":%zu,\"bound\":%zu,\"rss_kb\":%ld}\n",
+		       sec + 1, split ? 2 : 1, src.keys, dst.keys, bytes, bound, rss_kb());
+		fflush(stdout);
+	}
+	store_free(st);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 3 || (strcmp(argv[1], "mem") && strcmp(argv[1], "ui"))) {
-		fprintf(stderr, "usage: storebench mem|ui N\n");
+	if (argc != 3 || (strcmp(argv[1], "mem") && strcmp(argv[1], "ui") && strcmp(argv[1], "churn"))) {
+		fprintf(stderr, "usage: storebench mem|ui N | churn SECONDS\n");
 		return 2;
 	}
 	size_t n = strtoull(argv[2], NULL, 10);
+	if (!strcmp(argv[1], "churn"))
+		return churn((unsigned)n);
 	if (!strcmp(argv[1], "mem")) {
 		long before = rss_kb();
 		struct store_opts so = { 0, n + 1, 24, 48, false, 0 };
