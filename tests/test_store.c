@@ -458,20 +458,21 @@ static void test_window_caps(void)
 	store_free(s);
 }
 
-/* --max-memory 64M over 2M flows of new addresses and ports, in one thread
- * and split over two (one budget for both): the tables stay under the
- * bound, keys are evicted, and every dimension still adds up to the totals. */
-static void test_max_memory(bool split, uint32_t window)
+/* --max-memory 64M over flows of new addresses and ports (spread over 20 s),
+ * in one thread and split over two (one budget for both): the tables stay
+ * under the bound, keys are evicted, and every dimension still adds up to
+ * the totals. */
+static void test_max_memory(bool split, uint32_t window, uint32_t flows)
 {
 	const size_t lim = 64u << 20;
 	struct store_opts o = { window, 100000000, 24, 48, split, lim };
 	struct store *s = store_new(&o);
 	uint64_t t = 1767323040000ULL, want = 0;
 	char src[32], dst[32];
-	for (uint32_t i = 0; i < 2000000; i++) {
+	for (uint32_t i = 0; i < flows; i++) {
 		snprintf(src, sizeof src, "10.%u.%u.%u", i >> 16 & 255, i >> 8 & 255, i & 255);
 		snprintf(dst, sizeof dst, "172.%u.%u.%u", 16 + (i >> 16 & 15), i >> 8 & 255, ~i & 255);
-		struct flow f = mk(src, dst, (uint16_t)i, 6, 100 + i % 7, 1, t + i / 100);
+		struct flow f = mk(src, dst, (uint16_t)i, 6, 100 + i % 7, 1, t + (uint64_t)i * 20000 / flows);
 		f.sport = (uint16_t)(i * 7);
 		store_add(s, &f);
 		want += f.bytes;
@@ -518,10 +519,10 @@ static void test_max_memory(bool split, uint32_t window)
 int main(void)
 {
 	test_window_caps();
-	test_max_memory(false, 0);
-	test_max_memory(true, 0);
-	test_max_memory(false, 20);	/* the flows span 20 s: every bucket used */
-	test_max_memory(true, 20);	/* ... and both threads growing the same buckets */
+	test_max_memory(false, 0, 2000000);
+	test_max_memory(true, 0, 2000000);
+	test_max_memory(false, 20, 2000000);	/* the flows span 20 s: every bucket used */
+	test_max_memory(true, 20, 1000000);	/* ... and both threads growing the same buckets */
 	test_split();
 	test_derived_prefix(300, false);
 	test_derived_prefix(300, true);
