@@ -1096,12 +1096,7 @@ void store_top_all(const struct store *s, enum sort_by by, bool invert, struct s
 	int order = (int)by | (invert ? SORT_INVERT : 0);
 	if (!s->peer || n == 0) {
 		for (int d = 0; d < DIM_COUNT; d++)
-			if (s->mask & 1u << d)
-				cnt[d] = top_local(s, (enum dim)d, by, invert, out[d], n);
-		if (s->peer)
-			for (int d = 0; d < DIM_COUNT; d++)
-				if (s->peer->mask & 1u << d)
-					cnt[d] = top_local(owner(s, (enum dim)d), (enum dim)d, by, invert, out[d], n);
+			cnt[d] = top_local(s, (enum dim)d, by, invert, out[d], n);
 		return;
 	}
 	const struct ktab *mine[DIM_COUNT] = { NULL };
@@ -1122,22 +1117,19 @@ void store_top_all(const struct store *s, enum sort_by by, bool invert, struct s
 			heap_sort(out[d], cnt[d], order);
 		}
 	flowpipe_await(&r.ready);
-	struct store_row *far = xmalloc(n * sizeof *far);
+	struct store_row *far[DIM_COUNT] = { NULL };
 	size_t nfar[DIM_COUNT] = { 0 };
-	struct store_row *fars[DIM_COUNT] = { NULL };
 	for (int d = 0; d < DIM_COUNT; d++)
 		if (r.t[d] && r.cut[d] < r.t[d]->cap) {
-			nfar[d] = heap_range(r.t[d], r.cut[d], r.t[d]->cap, order, far, n);
-			heap_sort(far, nfar[d], order);
-			fars[d] = xmalloc((nfar[d] ? nfar[d] : 1) * sizeof *far);
-			memcpy(fars[d], far, nfar[d] * sizeof *far);
+			far[d] = xmalloc(n * sizeof *far[d]);
+			nfar[d] = heap_range(r.t[d], r.cut[d], r.t[d]->cap, order, far[d], n);
+			heap_sort(far[d], nfar[d], order);
 		}
-	free(far);
 	flowpipe_sync(s->pipe);
 	for (int d = 0; d < DIM_COUNT; d++)
-		if (fars[d]) {
-			merge_rows(out[d], &cnt[d], fars[d], nfar[d], n, order);
-			free(fars[d]);
+		if (far[d]) {
+			merge_rows(out[d], &cnt[d], far[d], nfar[d], n, order);
+			free(far[d]);
 		}
 }
 
