@@ -29,10 +29,34 @@ struct flow {
 	uint8_t version;		/* 5, 9, 10 (IPFIX), 105 (sFlow v5: DECODE_VERSION_SFLOW5) */
 };
 
+/* Every decoder starts each record from a zeroed flow. memset() of the
+ * struct compiles to `rep stos`, whose start-up cost was a tenth of a whole
+ * replay (perf, nfcapd file); copying a zero flow compiles to nine 16-byte
+ * stores. */
+static inline void flow_clear(struct flow *f)
+{
+	static const struct flow zero;
+	memcpy(f, &zero, sizeof *f);
+}
+
 #define FLOW_ADDRSTRLEN 46
 
-void flow_addr_set4(struct flow_addr *a, const uint8_t v4[4]);
-void flow_addr_set4u(struct flow_addr *a, uint32_t v4);	/* host order */
+/* An IPv4 address as ::ffff:a.b.c.d, stored as two 8-byte words: the
+ * decoders test the address right after setting it, and a word load over
+ * several narrower stores cannot be forwarded from them (it waits until they
+ * reach the cache: a tenth of the v9 decoding, perf). */
+static inline void flow_addr_set4(struct flow_addr *a, const uint8_t v4[4])
+{
+	const uint8_t lo[8] = { 0 };
+	const uint8_t hi[8] = { 0, 0, 0xff, 0xff, v4[0], v4[1], v4[2], v4[3] };
+	memcpy(a->b, lo, 8);
+	memcpy(a->b + 8, hi, 8);
+}
+static inline void flow_addr_set4u(struct flow_addr *a, uint32_t v4)	/* host order */
+{
+	const uint8_t b[4] = { (uint8_t)(v4 >> 24), (uint8_t)(v4 >> 16), (uint8_t)(v4 >> 8), (uint8_t)v4 };
+	flow_addr_set4(a, b);
+}
 /* Both run for every address of every flow: inline, as word compares. */
 static inline bool flow_addr_is4(const struct flow_addr *a)
 {

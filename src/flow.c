@@ -4,20 +4,6 @@
 
 #include "flow.h"
 
-static const uint8_t v4_prefix[12] = { 0,0,0,0, 0,0,0,0, 0,0,0xff,0xff };
-
-void flow_addr_set4(struct flow_addr *a, const uint8_t v4[4])
-{
-	memcpy(a->b, v4_prefix, 12);
-	memcpy(a->b + 12, v4, 4);
-}
-
-void flow_addr_set4u(struct flow_addr *a, uint32_t v4)
-{
-	uint8_t b[4] = { v4 >> 24, v4 >> 16, v4 >> 8, v4 };
-	flow_addr_set4(a, b);
-}
-
 char *flow_addr_fmt(const struct flow_addr *a, char *buf, size_t len)
 {
 	const char *r;

@@ -35,7 +35,7 @@ int nf5_decode(struct emit_ctx *c, struct wire *w, uint64_t recv_ms)
 		const uint8_t *p = wire_ptr(w);
 		wire_skip(w, NF5_RECORD_LEN);
 		struct flow f;
-		memset(&f, 0, sizeof f);
+		flow_clear(&f);
 		flow_addr_set4(&f.src, p);
 		flow_addr_set4(&f.dst, p + 4);
 		flow_addr_set4(&f.nexthop, p + 8);

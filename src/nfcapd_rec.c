@@ -353,7 +353,7 @@ int nfcapd_record(struct nfcapd_ctx *ctx, const uint8_t *rec, size_t rec_len, st
 	switch (type) {
 	case R_V3:
 	case R_COMMON:
-		memset(f, 0, sizeof *f);
+		flow_clear(f);
 		f->sampling = 1;	/* nfcapd stores counters already scaled */
 		rc = type == R_V3 ? rec_v3(ctx, rec, rec_len, f, &ctx->skipped, why) : rec_common(ctx, rec, rec_len, f, why);
 		if (rc == NFCAPD_REC_FLOW && !f->recv_ms)

@@ -111,7 +111,7 @@ static void put_field_addr(struct tmpl_rec *r, uint8_t dest, const uint8_t *p, u
 
 bool tmpl_run(const struct tmpl *t, struct wire *w, struct tmpl_rec *r)
 {
-	memset(&r->f, 0, sizeof r->f);
+	flow_clear(&r->f);
 	if (t->compiled) {
 		const uint8_t *p = wire_ptr(w);
 		if (!wire_skip(w, t->min_len))
