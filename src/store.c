@@ -633,10 +633,14 @@ static void comb_flush_all(struct store *s)
 /* The address class in the first address byte, whatever the byte order. */
 static inline uint64_t class_word(uint8_t cls)
 {
-	uint8_t b[8] = { cls };
-	uint64_t w;
-	memcpy(&w, b, 8);
-	return w;
+	/* Arithmetic, not a byte array read back as a word: that read is not
+	 * forwarded from the narrower stores that built the array and waits
+	 * for them (perf: a tenth of add_local). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return cls;
+#else
+	return (uint64_t)cls << 56;
+#endif
 }
 
 /* Key of a dimension of few keys (COMB_DIMS). AS 0 of a special address
