@@ -33,11 +33,16 @@ enum geo_class geo_classify(const struct flow_addr *a);
  * addresses are public, and this answers them without the table. */
 static inline bool geo_octet_special(uint8_t o)
 {
-	switch (o) {
-	case 0: case 10: case 100: case 127: case 169: case 172: case 192: case 198: case 203:
-		return true;
-	}
-	return o >= 224;
+	/* A bit per octet, so the answer costs no branch (the switch it
+	 * replaces mispredicted): 0, 10 | 100, 127 | 169, 172 | 192, 198, 203
+	 * and 224-255. */
+	static const uint64_t bits[4] = {
+		1ULL << 0 | 1ULL << 10,
+		1ULL << (100 - 64) | 1ULL << (127 - 64),
+		1ULL << (169 - 128) | 1ULL << (172 - 128),
+		1ULL << (192 - 192) | 1ULL << (198 - 192) | 1ULL << (203 - 192) | ~0ULL << (224 - 192),
+	};
+	return bits[o >> 6] >> (o & 63) & 1;
 }
 /* geo_classify, with a public IPv4 address answered inline. */
 static inline enum geo_class geo_classify_fast(const struct flow_addr *a)
