@@ -35,9 +35,19 @@ typedef void (*flowpipe_fn)(void *arg, const struct flowpipe_msg *m);
 
 struct flowpipe;
 
+/* Messages the worker looks ahead: before it applies a message, it shows
+ * 'ahead' (if given) the one FLOWPIPE_AHEAD places later, when that one is
+ * already published, so the slots it will touch can be asked for while
+ * the messages in between are applied. 'ahead' must not change anything. */
+#define FLOWPIPE_AHEAD 12
+
 /* NULL if the thread cannot be started (the caller then works alone). */
-struct flowpipe *flowpipe_start(flowpipe_fn fn, void *arg);
+struct flowpipe *flowpipe_start(flowpipe_fn fn, flowpipe_fn ahead, void *arg);
 void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m);
+/* The same in two steps, for a caller that fills the message in place:
+ * the next message's place (waiting for room), then pushing it. */
+struct flowpipe_msg *flowpipe_slot(struct flowpipe *p);
+void flowpipe_commit(struct flowpipe *p);
 /* Lets the worker see everything pushed so far, without waiting for it. */
 void flowpipe_publish(struct flowpipe *p);
 void flowpipe_sync(struct flowpipe *p);

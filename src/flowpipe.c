@@ -16,7 +16,7 @@
  * (the line would travel between the cores at every message). */
 struct flowpipe {
 	struct flowpipe_msg *ring;		/* read-only after the start */
-	flowpipe_fn fn;
+	flowpipe_fn fn, ahead;
 	void *arg;
 	pthread_t th;
 	_Atomic bool stop;			/* written once, at the end */
@@ -56,6 +56,8 @@ static void *worker(void *arg)
 		}
 		idle = 0;
 		while (t != h) {
+			if (p->ahead && h - t > FLOWPIPE_AHEAD)
+				p->ahead(p->arg, &p->ring[(t + FLOWPIPE_AHEAD) & (RING - 1)]);
 			const struct flowpipe_msg *m = &p->ring[t & (RING - 1)];
 			if (m->kind == FLOWPIPE_CALL)
 				m->call(m->arg);
@@ -69,11 +71,12 @@ static void *worker(void *arg)
 	}
 }
 
-struct flowpipe *flowpipe_start(flowpipe_fn fn, void *arg)
+struct flowpipe *flowpipe_start(flowpipe_fn fn, flowpipe_fn ahead, void *arg)
 {
 	struct flowpipe *p = xcalloc_aligned(_Alignof(struct flowpipe), sizeof *p);
 	p->ring = xmalloc(RING * sizeof *p->ring);
 	p->fn = fn;
+	p->ahead = ahead;
 	p->arg = arg;
 	if (pthread_create(&p->th, NULL, worker, p) != 0) {
 		free(p->ring);
@@ -93,7 +96,7 @@ void flowpipe_publish(struct flowpipe *p)
 	publish(p);
 }
 
-void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m)
+struct flowpipe_msg *flowpipe_slot(struct flowpipe *p)
 {
 	/* Room is checked against the worker's last published position. */
 	if (p->local - p->seen_tail >= RING) {
@@ -102,10 +105,20 @@ void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m)
 		while (p->local - (p->seen_tail = atomic_load_explicit(&p->tail, memory_order_acquire)) >= RING)
 			nap(&idle);
 	}
-	p->ring[p->local & (RING - 1)] = *m;
+	return &p->ring[p->local & (RING - 1)];
+}
+
+void flowpipe_commit(struct flowpipe *p)
+{
 	p->local++;
 	if ((p->local & (PUBLISH - 1)) == 0)
 		publish(p);
+}
+
+void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m)
+{
+	*flowpipe_slot(p) = *m;
+	flowpipe_commit(p);
 }
 
 void flowpipe_sync(struct flowpipe *p)
