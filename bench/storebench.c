@@ -77,7 +77,9 @@ static int churn(unsigned secs)
 {
 	const size_t bound = (256u << 20) - (16u << 20);	/* conf_table_memory of 256M */
 	const unsigned per = 60000;
-	bool split = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	/* STOREBENCH_THREADS=1: the one-thread store on any machine. */
+	const char *th = getenv("STOREBENCH_THREADS");
+	bool split = th ? atoi(th) >= 2 : sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 	struct store_opts so = { 60, 100000000, 24, 48, split, bound };
 	struct store *st = store_new(&so);
 	uint64_t x = 88172645463325252ULL;
@@ -112,8 +114,18 @@ static int churn(unsigned secs)
 			bytes += in.bytes;
 		}
 		printf("{\"second\":%u,\"threads\":%d,\"src_ip_keys\":%zu,\"dst_ip_keys\":%zu,"
-		       "\"table_bytes\":%zu,\"bound\":%zu,\"rss_kb\":%ld}\n",
+		       "\"table_bytes\":%zu,\"bound\":%zu,\"rss_kb\":%ld,\"dims\":{",
 		       sec + 1, split ? 2 : 1, src.keys, dst.keys, bytes, bound, rss_kb());
+		/* Where the memory went: keys in the window, keys in its
+		 * buckets and bytes, for the dimensions of many keys. */
+		static const enum dim many[] = { DIM_SRC_IP, DIM_DST_IP, DIM_SRC_PORT, DIM_SRC_PREFIX, DIM_DST_PREFIX };
+		for (size_t i = 0; i < sizeof many / sizeof many[0]; i++) {
+			struct store_dim_info in;
+			store_dim_info(st, many[i], &in);
+			printf("%s\"%s\":[%zu,%zu,%zu]", i ? "," : "", dim_name(many[i]), in.keys, in.bucket_keys,
+			       in.bytes);
+		}
+		printf("}}\n");
 		fflush(stdout);
 	}
 	store_free(st);

@@ -7,20 +7,25 @@
 #include "xmem.h"
 
 #define HUGE_PAGE (2u << 20)
+/* Tables from this size on are mapped on their own: freed, they go back to
+ * the system whole, so tables of a window's buckets that shrink and grow
+ * again at other sizes leave no holes in the heap. */
+#define MAPPED (128u << 10)
 
 /* Large tables are mapped on their own and asked for huge pages: a lookup in
  * a 100 MB table then costs one cache miss instead of a miss and a page walk. */
 static struct kent *slots_alloc(size_t cap)
 {
 	size_t bytes = cap * sizeof(struct kent);
-	if (bytes < HUGE_PAGE)
+	if (bytes < MAPPED)
 		return xcalloc(cap, sizeof(struct kent));
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		fprintf(stderr, "nftop: out of memory (%zu bytes for a key table)\n", bytes);
 		abort();
 	}
-	madvise(p, bytes, MADV_HUGEPAGE);
+	if (bytes >= HUGE_PAGE)
+		madvise(p, bytes, MADV_HUGEPAGE);
 	return p;
 }
 
@@ -29,7 +34,7 @@ static void slots_free(struct kent *p, size_t cap)
 	size_t bytes = cap * sizeof(struct kent);
 	if (!p)
 		return;
-	if (bytes < HUGE_PAGE)
+	if (bytes < MAPPED)
 		free(p);
 	else
 		munmap(p, bytes);

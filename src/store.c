@@ -26,14 +26,20 @@ struct bucket {
 /* What the key tables may take (--max-memory), shared by a store and its
  * worker half: one pool for the aggregate tables and one for the window's
  * bucket tables, so neither starves the other. The buckets' pool is shared
- * out evenly, each bucket its share: the buckets of the first seconds must
- * not take it all and leave the later ones tables too small to use. */
+ * out evenly among the buckets in use: a window that is not full yet (the
+ * first minutes of a long window, a short capture) gives its few buckets all
+ * of it. When a newer bucket then finds the pool full, the tables of the
+ * buckets over the (now smaller) share are shrunk, their smallest keys
+ * evicted. Each half shrinks only its own tables; when what it needs is
+ * held by the other's, it asks (want_back) and the other gives it back at
+ * its next flow. Once every bucket is in use the shares are equal and
+ * nothing is taken back. */
 enum { POOL_AGG, POOL_BUCKETS };
 struct budget {
 	_Atomic size_t used[2];
 	size_t limit[2];		/* 0: no bound */
 	_Atomic size_t *bucket_used;	/* nb of them, with a window */
-	size_t bucket_limit;
+	_Atomic size_t want_back[2];	/* bytes asked of the first half, of the worker */
 };
 
 /* A flow's share for a dimension of few keys (protocols, interfaces, AS
@@ -75,6 +81,9 @@ struct store {
 	struct bucket *b;		/* ring of nb buckets; NULL in whole-input mode */
 	uint32_t nb, width_s;
 	uint64_t head;			/* newest bucket id */
+	uint32_t nused;			/* buckets in use */
+	uint64_t first_id;		/* the first bucket's id */
+	uint8_t half;			/* 0 the first half, 1 the worker (budget.want_back) */
 	bool started;
 	uint64_t first_ms, last_ms;
 	uint64_t late;
@@ -263,10 +272,8 @@ struct store *store_new(const struct store_opts *o)
 		 * as many entries as all buckets together, so half each. */
 		s->bud->limit[POOL_AGG] = s->b ? o->max_memory / 2 : o->max_memory;
 		s->bud->limit[POOL_BUCKETS] = o->max_memory - s->bud->limit[POOL_AGG];
-		if (s->b) {
+		if (s->b)
 			s->bud->bucket_used = xcalloc(s->nb, sizeof *s->bud->bucket_used);
-			s->bud->bucket_limit = s->bud->limit[POOL_BUCKETS] / s->nb;
-		}
 	}
 	set_mask(s, (1u << DIM_COUNT) - 1);
 	if (o->split) {
@@ -281,6 +288,7 @@ struct store *store_new(const struct store_opts *o)
 		if (s->pipe) {
 			set_mask(s, FRONT_DIMS);
 			set_mask(s->peer, s->peer->mask & ~FRONT_DIMS);
+			s->peer->half = 1;
 		} else {
 			store_free(s->peer);
 			s->peer = NULL;
@@ -456,11 +464,13 @@ static bool evict_keep(const struct kent *e, void *arg)
  * over a copy of the byte counts, then one rebuilding pass, once every n/10
  * new keys. agg: the aggregate when t is a bucket's table. s and child: the
  * store and prefix dimension that take the evicted addresses (child -1: none). */
-static size_t table_evict(struct table *t, struct table *agg, struct store *s, int child)
+static size_t table_evict_n(struct table *t, struct table *agg, struct store *s, int child, size_t want)
 {
-	size_t n = t->k.n, want = n / 10 ? n / 10 : 1, i = 0;
-	if (n == 0)
+	size_t n = t->k.n, i = 0;
+	if (n == 0 || want == 0)
 		return 0;
+	if (want > n)
+		want = n;
 	uint32_t salt = (uint32_t)(t->evicted * 0x9e3779b97f4a7c15ULL >> 32) ^ (uint32_t)n;
 	struct rank *v = xmalloc(n * sizeof *v);
 	for (size_t j = 0; j < t->k.cap; j++)
@@ -471,6 +481,18 @@ static size_t table_evict(struct table *t, struct table *agg, struct store *s, i
 	ktab_filter(&t->k, evict_keep, &ea);
 	t->evicted += ea.removed;
 	return ea.removed;
+}
+
+static size_t table_evict(struct table *t, struct table *agg, struct store *s, int child)
+{
+	return table_evict_n(t, agg, s, child, t->k.n / 10 ? t->k.n / 10 : 1);
+}
+
+/* A bucket's share of the buckets' pool: an even share among the buckets in
+ * use (0: no bound). */
+static size_t bucket_share(const struct store *s)
+{
+	return s->bud->limit[POOL_BUCKETS] / (s->nused ? s->nused : 1);
 }
 
 /* The bytes a table of cur bytes (of bucket b, or of the aggregate when b
@@ -484,7 +506,7 @@ static size_t table_room(const struct store *s, const struct bucket *b, size_t c
 		lim = bu->limit[POOL_AGG];
 		used = lim ? atomic_load_explicit(&bu->used[POOL_AGG], memory_order_relaxed) : 0;
 	} else {
-		lim = bu->bucket_limit;
+		lim = bucket_share(s);
 		used = bu->bucket_used ? atomic_load_explicit(&bu->bucket_used[b - s->b], memory_order_relaxed) : 0;
 	}
 	if (!lim)
@@ -507,24 +529,122 @@ static void budget_change(struct store *s, const struct bucket *b, size_t before
 		add_signed(&s->bud->bucket_used[b - s->b], before, after);
 }
 
+/* Shrinks this thread's tables of bucket c, each in the proportion that
+ * would bring the bucket (both halves' tables) to about 'target' bytes, evicting their smallest
+ * keys into the bucket's evicted share (and the aggregate's) as far as the
+ * smaller tables need. Returns the bytes given back. */
+static size_t shrink_bucket(struct store *s, struct bucket *c, size_t target)
+{
+	_Atomic size_t *u = &s->bud->bucket_used[c - s->b];
+	size_t was = atomic_load_explicit(u, memory_order_relaxed);
+	if (was <= target)
+		return 0;
+	double f = (double)target / (double)was;
+	for (int d = 0; d < DIM_COUNT; d++) {
+		struct table *t = &c->t[d];
+		if (!(s->mask & 1u << d) || t->k.cap <= KTAB_MIN)
+			continue;
+		size_t ncap = (size_t)((double)t->k.cap * f);
+		if (ncap < KTAB_MIN)
+			ncap = KTAB_MIN;
+		size_t fit = ncap * 3 / 4;
+		if (t->k.n > fit) {
+			size_t gone = table_evict_n(t, &s->agg[d], s, -1, t->k.n - fit);
+			s->bkeys[d] -= gone;
+			s->bevicted[d] += gone;
+		}
+		size_t before = ktab_bytes(&t->k);
+		ktab_resize(&t->k, ncap);
+		budget_change(s, c, before, ktab_bytes(&t->k));
+	}
+	size_t now = atomic_load_explicit(u, memory_order_relaxed);
+	return was > now ? was - now : 0;
+}
+
+/* Makes 'need' bytes of this half's part free for bucket b by shrinking
+ * its tables of the buckets over their share, the most over first. Such a
+ * bucket is cut to the share it would have with twice as many buckets in
+ * use, so that while a window fills each bucket is cut a few times, not
+ * once for every bucket that starts after it. *over says whether any
+ * bucket was over its share. */
+static size_t take_back(struct store *s, const struct bucket *b, size_t need, size_t share, bool *over)
+{
+	size_t freed = 0;
+	uint64_t tried[(WINDOW_MAX_BUCKETS + 63) / 64] = { 0 };
+	uint32_t twice = s->nused * 2 < s->nb ? s->nused * 2 : s->nb;
+	size_t target = s->bud->limit[POOL_BUCKETS] / (twice ? twice : 1);
+	*over = false;
+	while (freed < need) {
+		/* Over by more than a sixteenth: the smallest tables may grow
+		 * past a share, and a full window's buckets sit at theirs. */
+		struct bucket *c = NULL;
+		size_t most = share + share / 16;
+		for (uint32_t i = 0; i < s->nb; i++) {
+			size_t u = atomic_load_explicit(&s->bud->bucket_used[i], memory_order_relaxed);
+			if (&s->b[i] != b && u > most && !(tried[i / 64] >> (i % 64) & 1)) {
+				most = u;
+				c = &s->b[i];
+			}
+		}
+		if (!c)
+			break;
+		*over = true;
+		uint32_t ci = (uint32_t)(c - s->b);
+		tried[ci / 64] |= 1ULL << (ci % 64);
+		freed += shrink_bucket(s, c, target);	/* (0: the other half holds it) */
+	}
+	return freed;
+}
+
 /* Takes delta bytes from the budget of bucket b (or of the aggregate when b
  * is NULL) if they fit under its bound, in one atomic step, so two threads
- * cannot both take the same room. */
+ * cannot both take the same room. A bucket under its share whose pool is
+ * full takes room back from buckets over theirs. */
 static bool reserve(struct store *s, const struct bucket *b, size_t delta)
 {
 	struct budget *bu = s->bud;
-	_Atomic size_t *u = b ? (bu->bucket_used ? &bu->bucket_used[b - s->b] : NULL) : &bu->used[POOL_AGG];
-	size_t lim = b ? bu->bucket_limit : bu->limit[POOL_AGG];
-	if (u) {
-		size_t was = atomic_fetch_add_explicit(u, delta, memory_order_relaxed);
+	if (!b) {
+		size_t lim = bu->limit[POOL_AGG];
+		size_t was = atomic_fetch_add_explicit(&bu->used[POOL_AGG], delta, memory_order_relaxed);
 		if (lim && was + delta > lim) {
-			atomic_fetch_sub_explicit(u, delta, memory_order_relaxed);
+			atomic_fetch_sub_explicit(&bu->used[POOL_AGG], delta, memory_order_relaxed);
 			return false;
 		}
+		return true;
 	}
-	if (b)
-		atomic_fetch_add_explicit(&bu->used[POOL_BUCKETS], delta, memory_order_relaxed);
-	return true;
+	if (!bu->bucket_used)
+		return true;
+	_Atomic size_t *u = &bu->bucket_used[b - s->b];
+	size_t share = bucket_share(s), pool = bu->limit[POOL_BUCKETS];
+	size_t was = atomic_fetch_add_explicit(u, delta, memory_order_relaxed);
+	if (was + delta > share) {
+		atomic_fetch_sub_explicit(u, delta, memory_order_relaxed);
+		return false;
+	}
+	size_t pw = atomic_fetch_add_explicit(&bu->used[POOL_BUCKETS], delta, memory_order_relaxed);
+	if (pw + delta <= pool)
+		return true;
+	bool over;
+	size_t need = pw + delta - pool, freed = take_back(s, b, need, share, &over);
+	if (freed >= need || !over)
+		return true;	/* (none over its share: the pool is over only for a moment) */
+	/* The rest is in the other half's tables: asked for, and this growth
+	 * waits (the table evicts from itself meanwhile). */
+	if (s->peer || s->peer_of)
+		atomic_store_explicit(&bu->want_back[!s->half], need - freed, memory_order_relaxed);
+	atomic_fetch_sub_explicit(u, delta, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&bu->used[POOL_BUCKETS], delta, memory_order_relaxed);
+	return false;
+}
+
+/* What the other half asked back (reserve): taken from this half's tables
+ * of the buckets over their share. */
+static void give_back(struct store *s)
+{
+	size_t want = atomic_exchange_explicit(&s->bud->want_back[s->half], 0, memory_order_relaxed);
+	bool over;
+	if (want)
+		(void)take_back(s, NULL, want, bucket_share(s), &over);
 }
 
 /* The bucket whose table of dimension d holds the most keys. */
@@ -617,9 +737,24 @@ static void table_sub(struct store *s, enum dim d, struct bucket *b)
 	}
 	struct counters o = bt->other;
 	sub_counters(&agg->other, &o);
+	/* The window's table of a dimension whose keys fell to under 3/8 of
+	 * its slots (it grew while the window filled, or the traffic changed)
+	 * gives the room back to the others: half full again. */
+	if (agg->k.cap > KTAB_MIN * 4 && agg->k.n * 8 < agg->k.cap * 3) {
+		size_t abefore = ktab_bytes(&agg->k), ncap = agg->k.n * 2;
+		ktab_resize(&agg->k, ncap < KTAB_MIN ? KTAB_MIN : ncap);
+		budget_change(s, NULL, abefore, ktab_bytes(&agg->k));
+	}
 	s->bkeys[d] -= bt->k.n;
 	size_t before = ktab_bytes(&bt->k);
-	ktab_clear(&bt->k);
+	/* A table that leaves the window keeps its memory for the bucket that
+	 * takes its place (ktab_clear), unless it was sized while the window
+	 * filled: the shares were larger then, and shrinking took from some
+	 * dimensions more than from others; its tables start anew. */
+	if (s->head < s->first_id + 2 * (uint64_t)s->nb)
+		ktab_free(&bt->k);
+	else
+		ktab_clear(&bt->k);
 	budget_change(s, b, before, ktab_bytes(&bt->k));
 	memset(&bt->other, 0, sizeof bt->other);
 	bt->evicted = 0;
@@ -824,6 +959,7 @@ static void expire_bucket(struct store *s, struct bucket *b)
 	sub_counters(&s->total, &t);
 	memset(&b->total, 0, sizeof b->total);
 	b->used = false;
+	s->nused--;
 }
 
 void store_advance(struct store *s, uint64_t t_ms)
@@ -842,7 +978,7 @@ static void advance_local(struct store *s, uint64_t t_ms)
 	uint64_t id = t_ms / 1000 / s->width_s;
 	if (!s->started) {
 		s->started = true;
-		s->head = id;
+		s->head = s->first_id = id;
 		return;
 	}
 	if (id <= s->head)
@@ -889,10 +1025,13 @@ static void add_local(struct store *s, const struct flow *f)
 			s->late++;	/* older than the window: not counted, but said */
 			return;
 		}
+		if (atomic_load_explicit(&s->bud->want_back[s->half], memory_order_relaxed))
+			give_back(s);
 		b = &s->b[id % s->nb];
 		if (!b->used) {
 			b->used = true;
 			b->id = id;
+			s->nused++;
 		}
 		add_counters(&b->total, &c);
 	}
