@@ -530,9 +530,10 @@ static void budget_change(struct store *s, const struct bucket *b, size_t before
 }
 
 /* Shrinks this thread's tables of bucket c, each in the proportion that
- * would bring the bucket (both halves' tables) to about 'target' bytes, evicting their smallest
- * keys into the bucket's evicted share (and the aggregate's) as far as the
- * smaller tables need. Returns the bytes given back. */
+ * would bring the bucket (both halves' tables) to about 'target' bytes,
+ * evicting their smallest keys into the bucket's evicted share (and the
+ * aggregate's) as far as the smaller tables need. Returns the bytes given
+ * back. */
 static size_t shrink_bucket(struct store *s, struct bucket *c, size_t target)
 {
 	_Atomic size_t *u = &s->bud->bucket_used[c - s->b];
@@ -570,7 +571,7 @@ static size_t shrink_bucket(struct store *s, struct bucket *c, size_t target)
 static size_t take_back(struct store *s, const struct bucket *b, size_t need, size_t share, bool *over)
 {
 	size_t freed = 0;
-	uint64_t tried[(WINDOW_MAX_BUCKETS + 63) / 64] = { 0 };
+	uint64_t tried[(WINDOW_MAX_BUCKETS + 63) / 64] = { 0 };	/* nb <= that: window_layout */
 	uint32_t twice = s->nused * 2 < s->nb ? s->nused * 2 : s->nb;
 	size_t target = s->bud->limit[POOL_BUCKETS] / (twice ? twice : 1);
 	*over = false;
@@ -749,8 +750,9 @@ static void table_sub(struct store *s, enum dim d, struct bucket *b)
 	size_t before = ktab_bytes(&bt->k);
 	/* A table that leaves the window keeps its memory for the bucket that
 	 * takes its place (ktab_clear), unless it was sized while the window
-	 * filled: the shares were larger then, and shrinking took from some
-	 * dimensions more than from others; its tables start anew. */
+	 * filled: the shares were larger then, and the sizes the dimensions
+	 * reached then, first come first served, would stay with the slot; its
+	 * tables start anew. */
 	if (s->head < s->first_id + 2 * (uint64_t)s->nb)
 		ktab_free(&bt->k);
 	else
