@@ -594,6 +594,108 @@ static void test_bucket_share(bool split)
 	store_free(s);
 }
 
+/* Every dimension's rows plus its evicted share against the total. */
+static bool all_add_up(struct store *s, const char *how, unsigned sec)
+{
+	static struct store_row all[400000];
+	struct counters tot;
+	store_totals(s, &tot);
+	bool good = true;
+	for (int d = 0; d < DIM_COUNT; d++) {
+		struct store_dim_info in;
+		store_dim_info(s, (enum dim)d, &in);
+		size_t n = store_top(s, (enum dim)d, SORT_BYTES, false, all, sizeof all / sizeof *all);
+		uint64_t sum = in.other.bytes;
+		for (size_t r = 0; r < n; r++)
+			sum += all[r].c.bytes;
+		if (sum != tot.bytes || n == sizeof all / sizeof *all) {
+			good = false;
+			printf("# %s, %u s: %s rows + other %" PRIu64 ", total %" PRIu64 "\n", how, sec,
+			       dim_name((enum dim)d), sum, tot.bytes);
+		}
+	}
+	return good;
+}
+
+/* The bucket share through a window's life under a small bound (4 MiB):
+ * a filling window, bursts, a silence longer than the window, and time
+ * going on; one thread and split. Every twentieth second each dimension
+ * adds up, the total is the window's flows, and the tables keep to the
+ * bound; at the end nothing is left. */
+static void test_share_life(bool split)
+{
+	const size_t lim = 4u << 20;
+	const char *how = split ? "share life (split)" : "share life (one thread)";
+	struct store_opts o = { 60, 100000000, 24, 48, split, lim };
+	struct store *s = store_new(&o);
+	const uint64_t t0 = 1767323040000ULL;
+	uint64_t per_sec[400] = { 0 };
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	bool sums = true, totals = true, bound = true;
+	size_t most = 0;
+	char src[32], dst[32];
+	for (unsigned sec = 0; sec < 400; sec++) {
+		/* 0-99 s: 250 to 2,725 flows a second; 100-189 s: none;
+		 * 190-399 s: 1,000 a second, a burst of 5,000 every 50 s. */
+		unsigned n = sec < 100 ? 250 + sec * 25 : sec < 190 ? 0 : sec % 50 == 0 ? 5000 : 1000;
+		for (unsigned i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* Half the sources from a small set, so keys repeat. */
+			uint32_t a = (uint32_t)x, b = (uint32_t)(x >> 32);
+			if (x & 1)
+				a &= 0x3ff;
+			snprintf(src, sizeof src, "10.%u.%u.%u", a >> 16 & 255, a >> 8 & 255, a & 255);
+			snprintf(dst, sizeof dst, "172.%u.%u.%u", 16 + (b >> 16 & 15), b >> 8 & 255, b & 255);
+			struct flow f = mk(src, dst, (uint16_t)(b >> 20), 6, 40 + x % 1400, 1,
+					   t0 + sec * 1000ULL + (uint64_t)i * 1000 / n);
+			f.sport = (uint16_t)(a * 7);
+			store_add(s, &f);
+			per_sec[sec] += f.bytes;
+		}
+		if (sec % 20 != 19)
+			continue;
+		store_advance(s, t0 + sec * 1000ULL + 999);
+		sums = sums && all_add_up(s, how, sec + 1);
+		uint64_t want = 0;
+		for (unsigned k = sec >= 59 ? sec - 59 : 0; k <= sec; k++)
+			want += per_sec[k];
+		struct counters tot;
+		store_totals(s, &tot);
+		if (tot.bytes != want) {
+			totals = false;
+			printf("# %s, %u s: total %" PRIu64 ", the window's flows %" PRIu64 "\n", how, sec + 1, tot.bytes,
+			       want);
+		}
+		size_t bytes = share_bytes(s);
+		if (bytes > most)
+			most = bytes;
+		if (bytes > lim + (size_t)DIM_COUNT * 64 * 48 * 61) {
+			bound = false;
+			printf("# %s, %u s: key tables %zu bytes\n", how, sec + 1, bytes);
+		}
+	}
+	ok(sums, "%s: every dimension's rows + evicted share = the total, every 20 s", how);
+	ok(totals, "%s: the total is the window's flows, every 20 s", how);
+	ok(bound, "%s: the key tables kept to the bound (most %zu of %zu)", how, most, lim);
+	ok(most >= lim / 2, "%s: ... and used it (over half)", how);
+	struct store_dim_info si;
+	store_dim_info(s, DIM_SRC_IP, &si);
+	ok(si.evicted > 0, "%s: source keys were evicted (%" PRIu64 ")", how, si.evicted);
+	store_advance(s, t0 + 500000);
+	struct counters tot;
+	store_totals(s, &tot);
+	bool empty = tot.bytes == 0 && tot.flows == 0;
+	for (int d = 0; d < DIM_COUNT; d++) {
+		struct store_dim_info in;
+		store_dim_info(s, (enum dim)d, &in);
+		empty = empty && in.keys == 0 && in.bucket_keys == 0 && in.other.bytes == 0;
+	}
+	ok(empty, "%s: nothing left once the window has passed", how);
+	store_free(s);
+}
+
 int main(void)
 {
 	test_window_caps();
@@ -603,6 +705,8 @@ int main(void)
 	test_max_memory(true, 20, 1000000);	/* ... and both threads growing the same buckets */
 	test_bucket_share(false);
 	test_bucket_share(true);
+	test_share_life(false);
+	test_share_life(true);
 	test_split();
 	test_derived_prefix(300, false);
 	test_derived_prefix(300, true);
