@@ -68,21 +68,44 @@ struct kent *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t
 	}
 }
 
+/* The old copy of a mapped table is given back in steps of this many bytes
+ * as its entries move. */
+#define RELEASE_STEP HUGE_PAGE
+
 void ktab_resize(struct ktab *t, size_t ncap)
 {
 	if (ncap * 3 < t->n * 4)
 		abort();		/* callers keep every table at most 3/4 full */
 	struct ktab nt = { slots_alloc(ncap), ncap, t->n };
+	/* Entries sit near their home and the home grows with the hash, so
+	 * the new table fills from its start as the old one is read from its
+	 * start: the old copy's pages already read are given back as the new
+	 * copy's are touched, and the two are held together only in part
+	 * (shrinking a table then takes no more memory than the table). */
+	size_t bytes = t->cap * sizeof(struct kent), released = 0;
+	bool mapped = t->slot && bytes >= MAPPED;
 	for (size_t j = 0; j < t->cap; j++) {
 		const struct kent *e = &t->slot[j];
-		if (!e->hash)
-			continue;
-		size_t i = ktab_home(&nt, e->hash);
-		while (nt.slot[i].hash)
-			i = next(&nt, i);
-		nt.slot[i] = *e;
+		if (e->hash) {
+			size_t i = ktab_home(&nt, e->hash);
+			while (nt.slot[i].hash)
+				i = next(&nt, i);
+			nt.slot[i] = *e;
+		}
+		if (mapped && ((j + 1) & 4095) == 0) {
+			size_t done = (j + 1) * sizeof(struct kent) / RELEASE_STEP * RELEASE_STEP;
+			if (done > released) {
+				munmap((char *)t->slot + released, done - released);
+				released = done;
+			}
+		}
 	}
-	slots_free(t->slot, t->cap);
+	if (mapped) {
+		if (bytes > released)
+			munmap((char *)t->slot + released, bytes - released);
+	} else {
+		slots_free(t->slot, t->cap);
+	}
 	*t = nt;
 }
 
