@@ -21,6 +21,7 @@
 #include "store.h"
 #include "ui.h"
 #include "view.h"
+#include "xmem.h"
 
 static double now_ms(void)
 {
@@ -134,6 +135,7 @@ static int churn(unsigned secs)
 
 int main(int argc, char **argv)
 {
+	xmem_setup();
 	if (argc != 3 || (strcmp(argv[1], "mem") && strcmp(argv[1], "ui") && strcmp(argv[1], "churn"))) {
 		fprintf(stderr, "usage: storebench mem|ui N | churn SECONDS\n");
 		return 2;

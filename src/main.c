@@ -24,6 +24,7 @@
 #include "snap.h"
 #include "store.h"
 #include "term.h"
+#include "xmem.h"
 
 #include "config.h"
 
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
 {
 	struct conf c;
 	char *cause = NULL;
+	xmem_setup();
 	conf_defaults(&c);
 	int rc = conf_load(&c, argc, argv, &cause);
 	if (rc == CONF_ERROR) {
