@@ -548,16 +548,16 @@ static size_t share_bytes(struct store *s)
 	return bytes;
 }
 
-/* A one-hour window (60 buckets of a minute) under --max-memory 64M: the
+/* A one-hour window (60 buckets of a minute) under --max-memory 32M: the
  * buckets' pool is shared among the buckets in use, so the first minute may
  * use all of it, and the later minutes take room back from the earlier
- * ones. With a fixed sixtieth per bucket (546 KB for all fourteen
- * dimensions) the first minute kept 7,768 of its 100,000 sources, and so did
+ * ones. With a fixed sixtieth per bucket (273 KB for all fourteen
+ * dimensions) the first minute kept 4,130 of its 50,000 sources, and so did
  * each minute after it (checked on the previous store). */
 static void test_bucket_share(bool split)
 {
-	enum { PER = 100000 };
-	const size_t lim = 64u << 20;
+	enum { PER = 50000 };
+	const size_t lim = 32u << 20;
 	const char *how = split ? "split" : "one thread";
 	struct store_opts o = { 3600, 100000000, 24, 48, split, lim };
 	struct store *s = store_new(&o);
