@@ -458,6 +458,30 @@ static void test_window_caps(void)
 	store_free(s);
 }
 
+/* Every dimension's rows plus its evicted share against the total; says
+ * which did not add up, under 'label'. */
+static bool all_add_up(struct store *s, const char *label)
+{
+	static struct store_row all[2100000];
+	struct counters tot;
+	store_totals(s, &tot);
+	bool good = true;
+	for (int d = 0; d < DIM_COUNT; d++) {
+		struct store_dim_info in;
+		store_dim_info(s, (enum dim)d, &in);
+		size_t n = store_top(s, (enum dim)d, SORT_BYTES, false, all, sizeof all / sizeof *all);
+		uint64_t sum = in.other.bytes;
+		for (size_t r = 0; r < n; r++)
+			sum += all[r].c.bytes;
+		if (sum != tot.bytes || n == sizeof all / sizeof *all) {
+			good = false;
+			printf("# %s: %s rows + other %" PRIu64 ", total %" PRIu64 "\n", label, dim_name((enum dim)d), sum,
+			       tot.bytes);
+		}
+	}
+	return good;
+}
+
 /* --max-memory 64M over flows of new addresses and ports (spread over 20 s),
  * in one thread and split over two (one budget for both): the tables stay
  * under the bound, keys are evicted, and every dimension still adds up to
@@ -478,7 +502,6 @@ static void test_max_memory(bool split, uint32_t window, uint32_t flows)
 		want += f.bytes;
 	}
 	size_t bytes = 0;
-	bool adds_up = true;
 	uint64_t evicted = 0;
 	for (int d = 0; d < DIM_COUNT; d++) {
 		struct store_dim_info in;
@@ -490,21 +513,9 @@ static void test_max_memory(bool split, uint32_t window, uint32_t flows)
 	}
 	struct counters tot;
 	store_totals(s, &tot);
-	/* Every dimension: its rows and its evicted share make the total. */
-	static struct store_row all[2100000];
-	for (int d = 0; d < DIM_COUNT; d++) {
-		struct store_dim_info in;
-		store_dim_info(s, (enum dim)d, &in);
-		size_t n = store_top(s, (enum dim)d, SORT_BYTES, false, all, sizeof all / sizeof *all);
-		uint64_t sum = in.other.bytes;
-		for (size_t r = 0; r < n; r++)
-			sum += all[r].c.bytes;
-		if (sum != tot.bytes) {
-			adds_up = false;
-			printf("# %s: rows + other %" PRIu64 ", total %" PRIu64 "\n", dim_name((enum dim)d), sum, tot.bytes);
-		}
-	}
 	const char *how = split ? (window ? "split, window" : "split") : window ? "window" : "one thread";
+	/* Every dimension: its rows and its evicted share make the total. */
+	bool adds_up = all_add_up(s, how);
 	/* The smallest tables (64 slots) may always be made: 14 x 3 KiB each. */
 	ok(bytes <= lim + (size_t)DIM_COUNT * 64 * 48 * (window ? window + 1 : 1),
 	   "max-memory (%s): key tables %zu bytes, bound %zu", how, bytes, lim);
@@ -594,29 +605,6 @@ static void test_bucket_share(bool split)
 	store_free(s);
 }
 
-/* Every dimension's rows plus its evicted share against the total. */
-static bool all_add_up(struct store *s, const char *how, unsigned sec)
-{
-	static struct store_row all[400000];
-	struct counters tot;
-	store_totals(s, &tot);
-	bool good = true;
-	for (int d = 0; d < DIM_COUNT; d++) {
-		struct store_dim_info in;
-		store_dim_info(s, (enum dim)d, &in);
-		size_t n = store_top(s, (enum dim)d, SORT_BYTES, false, all, sizeof all / sizeof *all);
-		uint64_t sum = in.other.bytes;
-		for (size_t r = 0; r < n; r++)
-			sum += all[r].c.bytes;
-		if (sum != tot.bytes || n == sizeof all / sizeof *all) {
-			good = false;
-			printf("# %s, %u s: %s rows + other %" PRIu64 ", total %" PRIu64 "\n", how, sec,
-			       dim_name((enum dim)d), sum, tot.bytes);
-		}
-	}
-	return good;
-}
-
 /* The bucket share through a window's life under a small bound (4 MiB):
  * a filling window, bursts, a silence longer than the window, and time
  * going on; one thread and split. Every twentieth second each dimension
@@ -657,7 +645,9 @@ static void test_share_life(bool split)
 		if (sec % 20 != 19)
 			continue;
 		store_advance(s, t0 + sec * 1000ULL + 999);
-		sums = sums && all_add_up(s, how, sec + 1);
+		char at[64];
+		snprintf(at, sizeof at, "%s, %u s", how, sec + 1);
+		sums = all_add_up(s, at) && sums;
 		uint64_t want = 0;
 		for (unsigned k = sec >= 59 ? sec - 59 : 0; k <= sec; k++)
 			want += per_sec[k];
