@@ -1001,14 +1001,14 @@ void store_add(struct store *s, const struct flow *f)
 {
 	if (s->pipe) {
 		/* Packed straight into the ring. */
-		struct flowpipe_msg *m = flowpipe_slot(s->pipe);
+		struct flowpipe_msg m;
 		struct wflow w = {
 			f->dst, f->exporter, f->bytes, f->packets, f->recv_ms, f->in_if, f->out_if, f->src_as,
 			f->dst_as, f->sport, f->dport, f->src_cc, f->dst_cc, f->src_class, f->dst_class, f->proto,
 		};
-		m->kind = FLOWPIPE_FLOW;
-		memcpy(m->data, &w, sizeof w);
-		flowpipe_commit(s->pipe);
+		m.kind = FLOWPIPE_FLOW;
+		memcpy(m.data, &w, sizeof w);
+		flowpipe_push_stream(s->pipe, &m);
 	}
 	add_local(s, f);
 }
