@@ -17,6 +17,7 @@ struct capfile {
 	char *path;
 	int dlt;
 	uint64_t size;
+	long off;		/* where the next record starts (ftell once per record) */
 };
 
 int capfile_dlt(const struct capfile *cf) { return cf->dlt; }
@@ -24,22 +25,21 @@ uint64_t capfile_size(const struct capfile *cf) { return cf->size; }
 
 uint64_t capfile_offset(const struct capfile *cf)
 {
-	long off = ftell(cf->f);
-	return off > 0 ? (uint64_t)off : 0;
+	return cf->off > 0 ? (uint64_t)cf->off : 0;
 }
 
 int capfile_next(struct capfile *cf, struct frame *fr, char **cause)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	long off = ftell(cf->f);
 	int r = pcap_next_ex(cf->p, &h, &data);
 	if (r == PCAP_ERROR_BREAK)
 		return SOURCE_END;
 	if (r != 1) {
-		*cause = err_fmt("%s: offset %ld: %s", cf->path, off, pcap_geterr(cf->p));
+		*cause = err_fmt("%s: offset %ld: %s", cf->path, cf->off, pcap_geterr(cf->p));
 		return ERR_FORMAT;
 	}
+	cf->off = ftell(cf->f);
 	fr->data = data;
 	fr->caplen = h->caplen;
 	fr->wirelen = h->len;
@@ -189,6 +189,7 @@ int capfile_open_file(FILE *f, const char *name, uint64_t size, struct capfile *
 	cf->path = xstrdup(name);
 	cf->dlt = dlt;
 	cf->size = size;
+	cf->off = ftell(f);
 	*out = cf;
 	return ERR_OK;
 }
