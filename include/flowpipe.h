@@ -13,22 +13,18 @@
 
 #include "flow.h"
 
-enum flowpipe_kind { FLOWPIPE_FLOW, FLOWPIPE_ADVANCE, FLOWPIPE_CALL };
+/* FLOWPIPE_CALL runs a function on the worker; every other kind is the
+ * caller's, handed to its fn. */
+enum flowpipe_kind { FLOWPIPE_FLOW, FLOWPIPE_ADVANCE, FLOWPIPE_CONTEXT, FLOWPIPE_CALL };
 
-/* Bytes a message carries: the ring's lines travel between two cores, so
- * the caller packs what the worker needs rather than a whole struct flow. */
-#define FLOWPIPE_DATA 88
+/* A message is one cache line: the ring's lines travel between two cores
+ * (through memory, with streaming stores), so the caller packs what the
+ * worker needs into these bytes rather than a whole struct flow. */
+#define FLOWPIPE_DATA 63
 
 struct flowpipe_msg {
+	_Alignas(64) unsigned char data[FLOWPIPE_DATA];
 	uint8_t kind;
-	union {
-		uint64_t t_ms;		/* FLOWPIPE_ADVANCE: the time to move to */
-		_Alignas(8) unsigned char data[FLOWPIPE_DATA];	/* FLOWPIPE_FLOW */
-		struct {
-			void (*call)(void *arg);	/* FLOWPIPE_CALL: run on the worker, in order */
-			void *arg;
-		};
-	};
 };
 
 typedef void (*flowpipe_fn)(void *arg, const struct flowpipe_msg *m);
@@ -44,6 +40,8 @@ struct flowpipe;
 /* NULL if the thread cannot be started (the caller then works alone). */
 struct flowpipe *flowpipe_start(flowpipe_fn fn, flowpipe_fn ahead, void *arg);
 void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m);
+/* Runs call(arg) on the worker after everything pushed before it. */
+void flowpipe_call(struct flowpipe *p, void (*call)(void *arg), void *arg);
 /* The same with stores that bypass the producer's cache (x86: movntdq).
  * A ring line the worker has read must otherwise be taken back from the
  * worker's core before it is written again, and the producer stalled on

@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "flowpipe.h"
@@ -11,8 +12,13 @@
 #if defined(__x86_64__) || defined(__SSE2__)
 #include <emmintrin.h>
 #define STREAM 1
-_Static_assert(sizeof(struct flowpipe_msg) % 16 == 0, "a message is whole 16-byte stores");
 #endif
+_Static_assert(sizeof(struct flowpipe_msg) == 64, "a message is one cache line");
+
+struct call {
+	void (*call)(void *arg);
+	void *arg;
+};
 
 #define RING 4096			/* messages; a power of two */
 #define PUBLISH 32			/* producer publishes its position this often */
@@ -65,10 +71,13 @@ static void *worker(void *arg)
 			if (p->ahead && h - t > FLOWPIPE_AHEAD)
 				p->ahead(p->arg, &p->ring[(t + FLOWPIPE_AHEAD) & (RING - 1)]);
 			const struct flowpipe_msg *m = &p->ring[t & (RING - 1)];
-			if (m->kind == FLOWPIPE_CALL)
-				m->call(m->arg);
-			else
+			if (m->kind == FLOWPIPE_CALL) {
+				struct call c;
+				memcpy(&c, m->data, sizeof c);
+				c.call(c.arg);
+			} else {
 				p->fn(p->arg, m);
+			}
 			t++;
 			if ((t & (PUBLISH - 1)) == 0)
 				atomic_store_explicit(&p->tail, t, memory_order_release);
@@ -80,7 +89,7 @@ static void *worker(void *arg)
 struct flowpipe *flowpipe_start(flowpipe_fn fn, flowpipe_fn ahead, void *arg)
 {
 	struct flowpipe *p = xcalloc_aligned(_Alignof(struct flowpipe), sizeof *p);
-	p->ring = xcalloc_aligned(64, RING * sizeof *p->ring);
+	p->ring = xcalloc_aligned(_Alignof(struct flowpipe_msg), RING * sizeof *p->ring);
 	p->fn = fn;
 	p->ahead = ahead;
 	p->arg = arg;
@@ -143,6 +152,14 @@ void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m)
 {
 	*flowpipe_slot(p) = *m;
 	flowpipe_commit(p);
+}
+
+void flowpipe_call(struct flowpipe *p, void (*call)(void *arg), void *arg)
+{
+	struct flowpipe_msg m = { .kind = FLOWPIPE_CALL };
+	struct call c = { call, arg };
+	memcpy(m.data, &c, sizeof c);
+	flowpipe_push(p, &m);
 }
 
 void flowpipe_sync(struct flowpipe *p)

@@ -65,6 +65,26 @@ struct comb {
 	struct counters c;
 };
 
+/* What the worker's dimensions read of a flow: all but the source address,
+ * whose dimensions stay in the first thread, packed into one cache line.
+ * The exporter and the time change once per datagram at most: they go in a
+ * context message (struct wctx) when they change, and the flow carries its
+ * time as milliseconds after the context's. */
+struct __attribute__((packed)) wflow {
+	struct flow_addr dst;
+	uint64_t bytes, packets;
+	uint32_t in_if, out_if, src_as, dst_as;
+	uint32_t dt_ms;			/* recv_ms - the context's base_ms */
+	uint16_t sport, dport, src_cc, dst_cc;
+	uint8_t src_class, dst_class, proto;
+};
+struct wctx {
+	struct flow_addr exporter;
+	uint64_t base_ms;
+};
+_Static_assert(sizeof(struct wctx) <= FLOWPIPE_DATA, "a context fits a message");
+_Static_assert(sizeof(struct wflow) <= FLOWPIPE_DATA, "a packed flow fits a message");
+
 struct store {
 	struct store_opts o;
 	struct budget *bud;		/* owned by the store that is not a peer */
@@ -76,6 +96,9 @@ struct store {
 	uint8_t nmany, nfew;		/* ... and how many of few keys (COMB_DIMS) */
 	struct store *peer;		/* with split: the worker's half */
 	struct flowpipe *pipe;		/* ... and the flows on their way to it */
+	struct wctx out_ctx;		/* the context last sent to the worker */
+	bool out_ctx_ok;
+	struct wctx in_ctx;		/* the worker's: the context last received */
 	struct table agg[DIM_COUNT];
 	struct counters total;
 	struct bucket *b;		/* ring of nb buckets; NULL in whole-input mode */
@@ -139,16 +162,6 @@ bool sort_parse(const char *s, enum sort_by *by)
 static void add_local(struct store *s, const struct flow *f);
 static void advance_local(struct store *s, uint64_t t_ms);
 
-/* What the worker's dimensions read of a flow: all but the source address,
- * whose dimensions stay in the first thread. */
-struct wflow {
-	struct flow_addr dst, exporter;
-	uint64_t bytes, packets, recv_ms;
-	uint32_t in_if, out_if, src_as, dst_as;
-	uint16_t sport, dport, src_cc, dst_cc;
-	uint8_t src_class, dst_class, proto;
-};
-_Static_assert(sizeof(struct wflow) <= FLOWPIPE_DATA, "a packed flow fits a message");
 /* add_local() spells the dimensions of few keys out: they are these nine,
  * and the first thread keeps none of them. */
 _Static_assert(COMB_DIMS == (1u << DIM_DST_PORT | 1u << DIM_PROTO | 1u << DIM_SRC_AS | 1u << DIM_DST_AS |
@@ -160,8 +173,15 @@ _Static_assert((FRONT_DIMS & (1u << DIM_SRC_IP | 1u << DIM_SRC_PREFIX)) == (1u <
 
 static void peer_apply(void *arg, const struct flowpipe_msg *m)
 {
-	if (m->kind != FLOWPIPE_FLOW) {
-		advance_local(arg, m->t_ms);
+	struct store *s = arg;
+	if (m->kind == FLOWPIPE_CONTEXT) {
+		memcpy(&s->in_ctx, m->data, sizeof s->in_ctx);
+		return;
+	}
+	if (m->kind == FLOWPIPE_ADVANCE) {
+		uint64_t t_ms;
+		memcpy(&t_ms, m->data, sizeof t_ms);
+		advance_local(s, t_ms);
 		return;
 	}
 	struct wflow w;
@@ -169,10 +189,10 @@ static void peer_apply(void *arg, const struct flowpipe_msg *m)
 	memcpy(&w, m->data, sizeof w);
 	flow_clear(&f);
 	f.dst = w.dst;
-	f.exporter = w.exporter;
+	f.exporter = s->in_ctx.exporter;
 	f.bytes = w.bytes;
 	f.packets = w.packets;
-	f.recv_ms = w.recv_ms;
+	f.recv_ms = s->in_ctx.base_ms + w.dt_ms;
 	f.in_if = w.in_if;
 	f.out_if = w.out_if;
 	f.src_as = w.src_as;
@@ -184,7 +204,7 @@ static void peer_apply(void *arg, const struct flowpipe_msg *m)
 	f.src_class = w.src_class;
 	f.dst_class = w.dst_class;
 	f.proto = w.proto;
-	add_local(arg, &f);
+	add_local(s, &f);
 }
 
 static void prefix_key(const struct flow_addr *a, uint8_t len4, uint8_t len6, struct store_key *k);
@@ -199,9 +219,12 @@ static void peer_ahead(void *arg, const struct flowpipe_msg *m)
 	if (m->kind != FLOWPIPE_FLOW)
 		return;
 	struct flow_addr dst;
-	uint64_t t;
+	uint32_t dt;
 	memcpy(&dst, m->data + offsetof(struct wflow, dst), sizeof dst);
-	memcpy(&t, m->data + offsetof(struct wflow, recv_ms), sizeof t);
+	memcpy(&dt, m->data + offsetof(struct wflow, dt_ms), sizeof dt);
+	/* The context may change before this flow is applied: a bucket
+	 * guessed wrong only costs a useless prefetch. */
+	uint64_t t = s->in_ctx.base_ms + dt;
 	const struct bucket *b = s->b ? &s->b[t / 1000 / s->width_s % s->nb] : NULL;
 	for (unsigned i = 0; i < s->nmany; i++) {
 		enum dim d = s->many[i];
@@ -967,7 +990,8 @@ static void expire_bucket(struct store *s, struct bucket *b)
 void store_advance(struct store *s, uint64_t t_ms)
 {
 	if (s->pipe) {
-		struct flowpipe_msg m = { .kind = FLOWPIPE_ADVANCE, .t_ms = t_ms };
+		struct flowpipe_msg m = { .kind = FLOWPIPE_ADVANCE };
+		memcpy(m.data, &t_ms, sizeof t_ms);
 		flowpipe_push(s->pipe, &m);
 	}
 	advance_local(s, t_ms);
@@ -1000,11 +1024,19 @@ static void advance_local(struct store *s, uint64_t t_ms)
 void store_add(struct store *s, const struct flow *f)
 {
 	if (s->pipe) {
-		/* Packed straight into the ring. */
+		if (!s->out_ctx_ok || f->recv_ms < s->out_ctx.base_ms || f->recv_ms - s->out_ctx.base_ms > UINT32_MAX ||
+		    memcmp(&f->exporter, &s->out_ctx.exporter, sizeof f->exporter)) {
+			struct flowpipe_msg c = { .kind = FLOWPIPE_CONTEXT };
+			s->out_ctx = (struct wctx){ f->exporter, f->recv_ms };
+			s->out_ctx_ok = true;
+			memcpy(c.data, &s->out_ctx, sizeof s->out_ctx);
+			flowpipe_push_stream(s->pipe, &c);
+		}
 		struct flowpipe_msg m;
 		struct wflow w = {
-			f->dst, f->exporter, f->bytes, f->packets, f->recv_ms, f->in_if, f->out_if, f->src_as,
-			f->dst_as, f->sport, f->dport, f->src_cc, f->dst_cc, f->src_class, f->dst_class, f->proto,
+			f->dst, f->bytes, f->packets, f->in_if, f->out_if, f->src_as, f->dst_as,
+			(uint32_t)(f->recv_ms - s->out_ctx.base_ms), f->sport, f->dport, f->src_cc, f->dst_cc,
+			f->src_class, f->dst_class, f->proto,
 		};
 		m.kind = FLOWPIPE_FLOW;
 		memcpy(m.data, &w, sizeof w);
@@ -1289,8 +1321,7 @@ void store_top_all(const struct store *s, enum sort_by by, bool invert, struct s
 			r.front_slots += mine[d]->cap;
 		}
 	/* The worker selects its dimensions after the flows before this. */
-	struct flowpipe_msg m = { .kind = FLOWPIPE_CALL, .call = top_worker, .arg = &r };
-	flowpipe_push(s->pipe, &m);
+	flowpipe_call(s->pipe, top_worker, &r);
 	flowpipe_publish(s->pipe);
 	for (int d = 0; d < DIM_COUNT; d++)
 		if (mine[d]) {
