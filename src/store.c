@@ -85,6 +85,15 @@ struct wctx {
 _Static_assert(sizeof(struct wctx) <= FLOWPIPE_DATA, "a context fits a message");
 _Static_assert(sizeof(struct wflow) <= FLOWPIPE_DATA, "a packed flow fits a message");
 
+#define DEFER 8
+#define MANY_MAX (DIM_COUNT - 9)	/* all but the COMB_DIMS */
+struct deferred {
+	struct store_key k[MANY_MAX];
+	uint32_t h[MANY_MAX];
+	struct counters c;
+	uint32_t b;			/* bucket index + 1; 0 none */
+};
+
 struct store {
 	struct store_opts o;
 	struct budget *bud;		/* owned by the store that is not a peer */
@@ -112,6 +121,14 @@ struct store {
 	uint64_t late;
 	struct comb comb[DIM_COUNT][COMB_SLOTS];
 	uint32_t comb_pending;		/* dimensions with entries in their cache */
+	/* The first thread's (and the one-thread store's) updates of the
+	 * dimensions of many keys wait DEFER flows after their slots were
+	 * asked for, so the cache misses are over when they are made (the
+	 * worker has the same from its look-ahead). Readers apply them first,
+	 * as they flush the caches above. */
+	bool defers;
+	uint32_t defer_head, defer_n;
+	struct deferred defer[DEFER];
 	/* Whole-input mode computes the prefix dimensions from the address
 	 * tables when read, instead of updating a table of their own per flow:
 	 * agg[] of such a dimension holds only what its addresses' table
@@ -299,6 +316,7 @@ struct store *store_new(const struct store_opts *o)
 			s->bud->bucket_used = xcalloc(s->nb, sizeof *s->bud->bucket_used);
 	}
 	set_mask(s, (1u << DIM_COUNT) - 1);
+	s->defers = true;
 	if (o->split) {
 		struct store_opts po = s->o;
 		po.split = false;
@@ -307,6 +325,7 @@ struct store *store_new(const struct store_opts *o)
 		free(s->peer->bud);
 		s->peer->bud = s->bud;
 		s->peer->peer_of = true;
+		s->peer->defers = false;	/* it looks ahead in the ring instead */
 		s->pipe = flowpipe_start(peer_apply, peer_ahead, s->peer);
 		if (s->pipe) {
 			set_mask(s, FRONT_DIMS);
@@ -804,12 +823,35 @@ static void comb_flush_one(struct store *s, enum dim d, struct comb *e)
 	e->tag = 0;
 }
 
+static void table_add(struct store *s, enum dim d, struct bucket *b, const struct store_key *k, uint32_t h,
+		      const struct counters *c);
+
+static void defer_apply(struct store *s, const struct deferred *q)
+{
+	struct bucket *b = q->b ? &s->b[q->b - 1] : NULL;
+	for (unsigned i = 0; i < s->nmany; i++) {
+		table_add(s, s->many[i], NULL, &q->k[i], q->h[i], &q->c);
+		if (b)
+			table_add(s, s->many[i], b, &q->k[i], q->h[i], &q->c);
+	}
+}
+
+static void defer_flush(struct store *s)
+{
+	while (s->defer_n) {
+		defer_apply(s, &s->defer[s->defer_head]);
+		s->defer_head = (s->defer_head + 1) % DEFER;
+		s->defer_n--;
+	}
+}
+
 /* Adds what dimension d's cache holds to its tables. The cache is part of
  * what the store holds: readers flush it first and then see the same sums,
  * so a reader holding the store const may call this. */
 static void comb_flush(const struct store *cs, enum dim d)
 {
 	struct store *s = (struct store *)cs;
+	defer_flush(s);
 	if (!(s->comb_pending & 1u << d))
 		return;
 	for (int i = 0; i < COMB_SLOTS; i++)
@@ -820,6 +862,7 @@ static void comb_flush(const struct store *cs, enum dim d)
 
 static void comb_flush_all(struct store *s)
 {
+	defer_flush(s);
 	for (int d = 0; s->comb_pending && d < DIM_COUNT; d++)
 		comb_flush(s, (enum dim)d);
 }
@@ -1077,8 +1120,25 @@ static void add_local(struct store *s, const struct flow *f)
 	/* Keys and hashes first, and the slots of the dimensions of many keys
 	 * asked for, so their cache misses overlap instead of coming one after
 	 * another; the dimensions of few keys are summed meanwhile. */
-	struct store_key k[DIM_COUNT];
-	uint32_t h[DIM_COUNT];
+	struct store_key kl[MANY_MAX];
+	uint32_t hl[MANY_MAX];
+	struct store_key *k = kl;
+	uint32_t *h = hl;
+	struct deferred *q = NULL;
+	if (s->defers && s->nmany) {
+		/* The oldest waiting flow is applied, and its place taken. */
+		if (s->defer_n == DEFER) {
+			q = &s->defer[s->defer_head];
+			defer_apply(s, q);
+			s->defer_head = (s->defer_head + 1) % DEFER;
+		} else {
+			q = &s->defer[(s->defer_head + s->defer_n++) % DEFER];
+		}
+		q->c = c;
+		q->b = b ? (uint32_t)(b - s->b) + 1 : 0;
+		k = q->k;
+		h = q->h;
+	}
 	for (unsigned i = 0; i < s->nmany; i++) {
 		enum dim d = s->many[i];
 		key_of(s, f, d, &k[i]);
@@ -1108,6 +1168,8 @@ static void add_local(struct store *s, const struct flow *f)
 		FEW(DIM_DST_COUNTRY);
 #undef FEW
 	}
+	if (q)
+		return;
 	for (unsigned i = 0; i < s->nmany; i++) {
 		table_add(s, s->many[i], NULL, &k[i], h[i], &c);
 		if (b)
