@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """measure.py ROUNDS NAME=CMD [NAME=CMD ...]: runs the commands alternately
-ROUNDS times each and prints, per command, the median wall time and the
-largest peak RSS, as one JSON object per line. Commands run through
-/bin/sh; their standard output is discarded."""
+ROUNDS times each and prints, per command, the median wall time, every
+run's time (in round order) and the largest peak RSS, as one JSON object per
+line. Every other round runs the commands in the reverse order: on a shared
+machine a run's speed depends on what ran just before it, and the per-round
+ratios of two commands then err both ways. Commands run through /bin/sh;
+their standard output is discarded."""
 import json, os, resource, statistics, subprocess, sys, time
 
 def run(cmd):
@@ -20,8 +23,8 @@ def main():
     cmds = [a.split("=", 1) for a in sys.argv[2:]]
     times = {n: [] for n, _ in cmds}
     rss = {n: 0 for n, _ in cmds}
-    for _ in range(rounds):
-        for name, cmd in cmds:
+    for i in range(rounds):
+        for name, cmd in (cmds if i % 2 == 0 else cmds[::-1]):
             w, r = run(cmd)
             times[name].append(w)
             rss[name] = max(rss[name], r)

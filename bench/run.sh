@@ -56,15 +56,19 @@ if command -v nfcapd >/dev/null && command -v nfdump >/dev/null; then
 		"nfdump=nfdump -r $nffile -s srcip/bytes -s dstip/bytes -s dstport/bytes -s proto/bytes -n 10 -q" \
 		>"$OUT/replay.json"
 	python3 - "$OUT/replay.json" "$FLOWS" <<'PY'
-import json, sys
+import json, math, sys
 r = {j["name"]: j for j in map(json.loads, open(sys.argv[1]))}
 n = int(sys.argv[2])
 for k in ("nftop", "nftop-nfcapd", "nfdump"):
     j = r[k]
     print("   %-12s %8.3f s  %10.0f flows/s  peak RSS %6.1f MiB" % (k, j["median_s"], n / j["median_s"], j["max_rss"] / 2**20))
 for k, what in (("nftop", "the v9 capture"), ("nftop-nfcapd", "the same nfcapd file")):
-    print("   ratio nftop/nfdump, nftop reading %s: throughput %.2fx, RSS %.2fx" %
-          (what, r["nfdump"]["median_s"] / r[k]["median_s"], r[k]["max_rss"] / r["nfdump"]["max_rss"]))
+    # Each round's ratio, then their geometric mean: steadier than a ratio
+    # of medians when the machine's speed drifts during the run.
+    per = [a / b for a, b in zip(r["nfdump"]["runs"], r[k]["runs"])]
+    g = math.exp(sum(map(math.log, per)) / len(per))
+    print("   ratio nftop/nfdump, nftop reading %s: throughput %.2fx (of medians), %.2fx (geometric mean of %d rounds' ratios), RSS %.2fx" %
+          (what, r["nfdump"]["median_s"] / r[k]["median_s"], g, len(per), r[k]["max_rss"] / r["nfdump"]["max_rss"]))
 PY
 else
 	echo "== replay vs nfdump skipped: nfdump/nfcapd not installed (tools/deps.sh installs them)"
