@@ -48,10 +48,6 @@ void flowpipe_call(struct flowpipe *p, void (*call)(void *arg), void *arg);
  * that for every message (perf: a quarter of its time, on the stores that
  * followed). The stores are fenced before every publication. */
 void flowpipe_push_stream(struct flowpipe *p, const struct flowpipe_msg *m);
-/* The same in two steps, for a caller that fills the message in place:
- * the next message's place (waiting for room), then pushing it. */
-struct flowpipe_msg *flowpipe_slot(struct flowpipe *p);
-void flowpipe_commit(struct flowpipe *p);
 /* Lets the worker see everything pushed so far, without waiting for it. */
 void flowpipe_publish(struct flowpipe *p);
 void flowpipe_sync(struct flowpipe *p);

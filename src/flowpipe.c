@@ -120,7 +120,8 @@ void flowpipe_publish(struct flowpipe *p)
 	publish(p);
 }
 
-struct flowpipe_msg *flowpipe_slot(struct flowpipe *p)
+/* The next message's place, waiting for room. */
+static struct flowpipe_msg *slot(struct flowpipe *p)
 {
 	/* Room is checked against the worker's last published position. */
 	if (p->local - p->seen_tail >= RING) {
@@ -132,7 +133,7 @@ struct flowpipe_msg *flowpipe_slot(struct flowpipe *p)
 	return &p->ring[p->local & (RING - 1)];
 }
 
-void flowpipe_commit(struct flowpipe *p)
+static void commit(struct flowpipe *p)
 {
 	p->local++;
 	if ((p->local & (PUBLISH - 1)) == 0)
@@ -141,7 +142,7 @@ void flowpipe_commit(struct flowpipe *p)
 
 void flowpipe_push_stream(struct flowpipe *p, const struct flowpipe_msg *m)
 {
-	struct flowpipe_msg *d = flowpipe_slot(p);
+	struct flowpipe_msg *d = slot(p);
 #ifdef STREAM
 	const __m128i *src = (const __m128i *)m;
 	__m128i *dst = (__m128i *)d;
@@ -150,13 +151,13 @@ void flowpipe_push_stream(struct flowpipe *p, const struct flowpipe_msg *m)
 #else
 	*d = *m;
 #endif
-	flowpipe_commit(p);
+	commit(p);
 }
 
 void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m)
 {
-	*flowpipe_slot(p) = *m;
-	flowpipe_commit(p);
+	*slot(p) = *m;
+	commit(p);
 }
 
 void flowpipe_call(struct flowpipe *p, void (*call)(void *arg), void *arg)
