@@ -860,14 +860,21 @@ static void comb_flush_one(struct store *s, enum dim d, struct comb *e)
 static void table_add(struct store *s, enum dim d, struct bucket *b, const struct store_key *k, uint32_t h,
 		      const struct counters *c);
 
+/* One flow's updates of the dimensions of many keys: the window's table
+ * and, with a window, the flow's bucket's. */
+static void many_apply(struct store *s, const struct store_key *k, const uint32_t *h, const struct counters *c,
+		       struct bucket *b)
+{
+	for (unsigned i = 0; i < s->nmany; i++) {
+		table_add(s, s->many[i], NULL, &k[i], h[i], c);
+		if (b)
+			table_add(s, s->many[i], b, &k[i], h[i], c);
+	}
+}
+
 static void defer_apply(struct store *s, const struct deferred *q)
 {
-	struct bucket *b = q->b ? &s->b[q->b - 1] : NULL;
-	for (unsigned i = 0; i < s->nmany; i++) {
-		table_add(s, s->many[i], NULL, &q->k[i], q->h[i], &q->c);
-		if (b)
-			table_add(s, s->many[i], b, &q->k[i], q->h[i], &q->c);
-	}
+	many_apply(s, q->k, q->h, &q->c, q->b ? &s->b[q->b - 1] : NULL);
 }
 
 static void defer_flush(struct store *s)
@@ -1240,13 +1247,8 @@ static void add_local(struct store *s, const struct flow *f)
 		few_key(f, DIM_DST_PORT, &r);
 		combine(s, DIM_DST_PORT, tag, &r, &c);
 	}
-	if (q)
-		return;
-	for (unsigned i = 0; i < s->nmany; i++) {
-		table_add(s, s->many[i], NULL, &k[i], h[i], &c);
-		if (b)
-			table_add(s, s->many[i], b, &k[i], h[i], &c);
-	}
+	if (!q)
+		many_apply(s, k, h, &c, b);
 }
 
 /* Carried in the sort argument inside this file only. */
