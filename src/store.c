@@ -1214,6 +1214,8 @@ static void add_local(struct store *s, const struct flow *f)
 		enum dim d = s->many[i];
 		key_of(s, f, d, &k[i]);
 		h[i] = ktab_hash(&k[i]);
+		if (s->peer_of && (d == DIM_DST_IP || d == DIM_DST_PREFIX))
+			continue;	/* the look-ahead asked for these (peer_ahead) */
 		ktab_prefetch(&s->agg[d].k, h[i]);
 		if (b)
 			ktab_prefetch(&b->t[d].k, h[i]);
