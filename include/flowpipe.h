@@ -40,14 +40,14 @@ struct flowpipe;
 /* NULL if the thread cannot be started (the caller then works alone). */
 struct flowpipe *flowpipe_start(flowpipe_fn fn, flowpipe_fn ahead, void *arg);
 void flowpipe_push(struct flowpipe *p, const struct flowpipe_msg *m);
-/* Runs call(arg) on the worker after everything pushed before it. */
-void flowpipe_call(struct flowpipe *p, void (*call)(void *arg), void *arg);
 /* The same with stores that bypass the producer's cache (x86: movntdq).
  * A ring line the worker has read must otherwise be taken back from the
  * worker's core before it is written again, and the producer stalled on
  * that for every message (perf: a quarter of its time, on the stores that
  * followed). The stores are fenced before every publication. */
 void flowpipe_push_stream(struct flowpipe *p, const struct flowpipe_msg *m);
+/* Runs call(arg) on the worker after everything pushed before it. */
+void flowpipe_call(struct flowpipe *p, void (*call)(void *arg), void *arg);
 /* Lets the worker see everything pushed so far, without waiting for it. */
 void flowpipe_publish(struct flowpipe *p);
 void flowpipe_sync(struct flowpipe *p);

@@ -104,11 +104,10 @@ struct store {
 	uint8_t many[DIM_COUNT];	/* ... of many keys (updated per flow) */
 	uint8_t nmany, nfew;		/* ... and how many of few keys (COMB_DIMS) */
 	uint32_t portmask;		/* ... and which of PORT_DIMS */
-	struct ports *ports[2];		/* source, destination ports (allocated when used) */
+	struct ports *ports[2];		/* source, destination ports (those of portmask) */
 	struct store *peer;		/* with split: the worker's half */
 	struct flowpipe *pipe;		/* ... and the flows on their way to it */
-	struct wctx out_ctx;		/* the context last sent to the worker */
-	bool out_ctx_ok;
+	struct wctx out_ctx;		/* the context last sent to the worker (none: base_ms UINT64_MAX) */
 	struct wctx in_ctx;		/* the worker's: the context last received */
 	struct table agg[DIM_COUNT];
 	struct counters total;
@@ -126,9 +125,8 @@ struct store {
 	/* The first thread's (and the one-thread store's) updates of the
 	 * dimensions of many keys wait DEFER flows after their slots were
 	 * asked for, so the cache misses are over when they are made (the
-	 * worker has the same from its look-ahead). Readers apply them first,
-	 * as they flush the caches above. */
-	bool defers;
+	 * worker, peer_of, has the same from its look-ahead). Readers apply
+	 * them first, as they flush the caches above. */
 	uint32_t defer_head, defer_n;
 	struct deferred defer[DEFER];
 	/* Whole-input mode computes the prefix dimensions from the address
@@ -338,6 +336,7 @@ struct store *store_new(const struct store_opts *o)
 		window_layout(o->window_s, &s->nb, &s->width_s);
 		s->b = xcalloc(s->nb, sizeof *s->b);
 	}
+	s->out_ctx.base_ms = UINT64_MAX;
 	s->bud = xcalloc(1, sizeof *s->bud);
 	if (o->max_memory) {
 		/* A window's aggregate holds the union of its buckets' keys: about
@@ -348,7 +347,6 @@ struct store *store_new(const struct store_opts *o)
 			s->bud->bucket_used = xcalloc(s->nb, sizeof *s->bud->bucket_used);
 	}
 	set_mask(s, (1u << DIM_COUNT) - 1);
-	s->defers = true;
 	if (o->split) {
 		struct store_opts po = s->o;
 		po.split = false;
@@ -357,7 +355,6 @@ struct store *store_new(const struct store_opts *o)
 		free(s->peer->bud);
 		s->peer->bud = s->bud;
 		s->peer->peer_of = true;
-		s->peer->defers = false;	/* it looks ahead in the ring instead */
 		s->pipe = flowpipe_start(peer_apply, peer_ahead, s->peer);
 		if (s->pipe) {
 			set_mask(s, FRONT_DIMS);
@@ -368,6 +365,11 @@ struct store *store_new(const struct store_opts *o)
 			s->peer = NULL;
 		}
 	}
+	/* The port arrays of the dimensions kept here (untouched pages of
+	 * theirs take no memory). */
+	for (int i = 0; i < 2; i++)
+		if (s->portmask & 1u << (i ? DIM_DST_PORT : DIM_SRC_PORT))
+			s->ports[i] = xcalloc(1, sizeof *s->ports[i]);
 	return s;
 }
 
@@ -877,13 +879,18 @@ static void defer_apply(struct store *s, const struct deferred *q)
 	many_apply(s, q->k, q->h, &q->c, q->b ? &s->b[q->b - 1] : NULL);
 }
 
+/* Applies the oldest waiting flow and frees its place. */
+static void defer_pop(struct store *s)
+{
+	defer_apply(s, &s->defer[s->defer_head]);
+	s->defer_head = (s->defer_head + 1) % DEFER;
+	s->defer_n--;
+}
+
 static void defer_flush(struct store *s)
 {
-	while (s->defer_n) {
-		defer_apply(s, &s->defer[s->defer_head]);
-		s->defer_head = (s->defer_head + 1) % DEFER;
-		s->defer_n--;
-	}
+	while (s->defer_n)
+		defer_pop(s);
 }
 
 static void ports_flush(struct store *s, enum dim d)
@@ -900,10 +907,7 @@ static void ports_flush(struct store *s, enum dim d)
 
 static inline void port_add(struct store *s, enum dim d, uint16_t port, const struct counters *c)
 {
-	struct ports **pp = &s->ports[d == DIM_DST_PORT];
-	if (!*pp)
-		*pp = xcalloc(1, sizeof **pp);
-	struct ports *p = *pp;
+	struct ports *p = s->ports[d == DIM_DST_PORT];
 	struct portcell *e = &p->cell[port];
 	if (!e->c.flows)
 		p->used[p->nused++] = port;
@@ -1138,11 +1142,10 @@ static void advance_local(struct store *s, uint64_t t_ms)
 void store_add(struct store *s, const struct flow *f)
 {
 	if (s->pipe) {
-		if (!s->out_ctx_ok || f->recv_ms < s->out_ctx.base_ms || f->recv_ms - s->out_ctx.base_ms > UINT32_MAX ||
+		if (f->recv_ms < s->out_ctx.base_ms || f->recv_ms - s->out_ctx.base_ms > UINT32_MAX ||
 		    memcmp(&f->exporter, &s->out_ctx.exporter, sizeof f->exporter)) {
 			struct flowpipe_msg c = { .kind = FLOWPIPE_CONTEXT };
 			s->out_ctx = (struct wctx){ f->exporter, f->recv_ms };
-			s->out_ctx_ok = true;
 			memcpy(c.data, &s->out_ctx, sizeof s->out_ctx);
 			flowpipe_push_stream(s->pipe, &c);
 		}
@@ -1196,15 +1199,10 @@ static void add_local(struct store *s, const struct flow *f)
 	struct store_key *k = kl;
 	uint32_t *h = hl;
 	struct deferred *q = NULL;
-	if (s->defers && s->nmany) {
-		/* The oldest waiting flow is applied, and its place taken. */
-		if (s->defer_n == DEFER) {
-			q = &s->defer[s->defer_head];
-			defer_apply(s, q);
-			s->defer_head = (s->defer_head + 1) % DEFER;
-		} else {
-			q = &s->defer[(s->defer_head + s->defer_n++) % DEFER];
-		}
+	if (!s->peer_of && s->nmany) {
+		if (s->defer_n == DEFER)
+			defer_pop(s);
+		q = &s->defer[(s->defer_head + s->defer_n++) % DEFER];
 		q->c = c;
 		q->b = b ? (uint32_t)(b - s->b) + 1 : 0;
 		k = q->k;
