@@ -493,13 +493,13 @@ static void prefix_of_key(const struct store *s, const struct store_key *k, stru
 /* Takes a bucket entry's counters out of the aggregate's row for its key (the
  * row goes when empty); returns what the row could not give, which the
  * aggregate's evicted share holds (it evicted the key earlier). */
-static struct counters agg_take(struct table *agg, const struct kent *e)
+static struct counters agg_take(struct table *agg, const struct store_key *k, uint32_t h, const struct counters *c)
 {
-	struct counters left = e->c;
-	struct kent *a = ktab_find(&agg->k, &e->key, e->hash);
+	struct counters left = *c;
+	struct counters *a = ktab_find(&agg->k, k, h);
 	if (a) {
-		sub_counters(&a->c, &left);
-		if (a->c.flows == 0 && a->c.bytes == 0 && a->c.packets == 0)
+		sub_counters(a, &left);
+		if (a->flows == 0 && a->bytes == 0 && a->packets == 0)
 			ktab_del(&agg->k, a);
 	}
 	return left;
@@ -509,28 +509,28 @@ static struct counters agg_take(struct table *agg, const struct kent *e)
  * the aggregate's evicted share: the row is then still the sum of the
  * buckets that hold the key, so when those buckets expire the right amounts
  * are taken away from the row and from the share. */
-static void evict_from_agg(struct table *agg, const struct kent *e)
+static void evict_from_agg(struct table *agg, const struct store_key *k, uint32_t h, const struct counters *c)
 {
-	struct counters left = agg_take(agg, e), moved;
-	moved.bytes = e->c.bytes - left.bytes;
-	moved.packets = e->c.packets - left.packets;
-	moved.flows = e->c.flows - left.flows;
+	struct counters left = agg_take(agg, k, h, c), moved;
+	moved.bytes = c->bytes - left.bytes;
+	moved.packets = c->packets - left.packets;
+	moved.flows = c->flows - left.flows;
 	add_counters(&agg->other, &moved);
 }
 
-static bool evict_keep(const struct kent *e, void *arg)
+static bool evict_keep(const struct store_key *k, uint32_t h, const struct counters *c, void *arg)
 {
 	struct evict_arg *ea = arg;
-	struct rank r = { e->c.bytes, rank_mix(e->hash, ea->salt) };
+	struct rank r = { c->bytes, rank_mix(h, ea->salt) };
 	if (ea->removed < ea->want && !rank_lt(ea->thr, r)) {
-		add_counters(ea->other, &e->c);
+		add_counters(ea->other, c);
 		if (ea->agg)
-			evict_from_agg(ea->agg, e);
+			evict_from_agg(ea->agg, k, h, c);
 		if (ea->child >= 0) {
 			/* The prefix keeps what its address leaves. */
 			struct store_key pk;
-			prefix_of_key(ea->s, &e->key, &pk);
-			table_add(ea->s, (enum dim)ea->child, NULL, &pk, ktab_hash(&pk), &e->c);
+			prefix_of_key(ea->s, k, &pk);
+			table_add(ea->s, (enum dim)ea->child, NULL, &pk, ktab_hash(&pk), c);
 		}
 		ea->removed++;
 		return false;
@@ -551,9 +551,11 @@ static size_t table_evict_n(struct table *t, struct table *agg, struct store *s,
 		want = n;
 	uint32_t salt = (uint32_t)(t->evicted * 0x9e3779b97f4a7c15ULL >> 32) ^ (uint32_t)n;
 	struct rank *v = xmalloc(n * sizeof *v);
-	for (size_t j = 0; j < t->k.cap; j++)
-		if (t->k.slot[j].hash)
-			v[i++] = (struct rank){ t->k.slot[j].c.bytes, rank_mix(t->k.slot[j].hash, salt) };
+	for (size_t j = 0; j < t->k.cap; j++) {
+		uint32_t h = ktab_hash_at(&t->k, j);
+		if (h)
+			v[i++] = (struct rank){ ktab_counters_at(&t->k, j)->bytes, rank_mix(h, salt) };
+	}
 	struct evict_arg ea = { kth_smallest(v, n, want - 1), salt, want, 0, &t->other, agg, s, child };
 	free(v);
 	ktab_filter(&t->k, evict_keep, &ea);
@@ -561,10 +563,6 @@ static size_t table_evict_n(struct table *t, struct table *agg, struct store *s,
 	return ea.removed;
 }
 
-static size_t table_evict(struct table *t, struct table *agg, struct store *s, int child)
-{
-	return table_evict_n(t, agg, s, child, t->k.n / 10 ? t->k.n / 10 : 1);
-}
 
 /* A bucket's share of the buckets' pool: an even share among the buckets in
  * use (0: no bound). */
@@ -736,6 +734,21 @@ static struct table *largest_bucket_table(struct store *s, enum dim d)
 	return best;
 }
 
+/* Evicts the want smallest keys of table 'from' of dimension d (of bucket b,
+ * or not of a bucket when b is NULL) into its evicted share; an address
+ * table whose prefix dimension is derived gives them to the prefix's. */
+static void evict_keys(struct store *s, enum dim d, struct bucket *b, struct table *from, size_t want)
+{
+	int child = child_of(d);
+	if (b || child < 0 || !(s->derived & 1u << child))
+		child = -1;
+	size_t gone = table_evict_n(from, b ? &s->agg[d] : NULL, s, child, want);
+	if (b) {
+		s->bkeys[d] -= gone;
+		s->bevicted[d] += gone;
+	}
+}
+
 /* Adds c to key k of dimension d in table t: the aggregate's (b NULL),
  * bucket b's, or a derived prefix view (b NULL). A new key that would pass
  * a bound first makes room by eviction: --max-keys per table, --max-keys over all buckets of the dimension
@@ -746,28 +759,36 @@ static void table_put(struct store *s, enum dim d, struct bucket *b, struct tabl
 		      uint32_t h, const struct counters *c)
 {
 	/* Most adds: the table has room for a new key under every bound. */
-	if (t->k.slot && !ktab_growth(&t->k) && t->k.n < s->o.max_keys && (!b || s->bkeys[d] < s->o.max_keys)) {
+	if (t->k.slot && !ktab_growth(&t->k, k) && t->k.n < s->o.max_keys && (!b || s->bkeys[d] < s->o.max_keys)) {
 		bool added;
-		add_counters(&ktab_get(&t->k, k, h, &added)->c, c);
+		add_counters(ktab_get(&t->k, k, h, &added), c);
 		if (b && added)
 			s->bkeys[d]++;
 		return;
 	}
-	size_t before = ktab_bytes(&t->k), grow = ktab_growth(&t->k), held = 0;
-	bool self = t->k.n >= s->o.max_keys;
-	if (!self && grow && t->k.n >= KTAB_MIN * 3 / 4) {
+	size_t before = ktab_bytes(&t->k), grow = ktab_growth(&t->k, k), held = 0;
+	bool self = t->k.n >= s->o.max_keys, widen = ktab_widens(&t->k, k);
+	if ((!self || widen) && grow && t->k.n >= KTAB_MIN * 3 / 4) {
 		/* Growth is taken from the budget before it is made (the other
 		 * thread may be growing a table of the same bucket): doubling, or
 		 * else a table of the size that still fits if that is worth it
-		 * (an eighth more slots), or else evict. */
+		 * (an eighth more slots), or else evict. A key that widens the
+		 * entries must have them wide: with no room to spare, in the
+		 * bytes the table has, evicting down to what they hold. */
+		size_t esz = ktab_esz_with(&t->k, k);
 		if (reserve(s, b, grow - before)) {
 			held = grow - before;
 		} else {
-			size_t ncap = table_room(s, b, before) / sizeof(struct kent);
-			size_t nbytes = ncap * sizeof(struct kent);
+			size_t ncap = table_room(s, b, before) / esz;
+			size_t nbytes = ncap * esz;
 			if (ncap >= t->k.cap + t->k.cap / 8 && reserve(s, b, nbytes - before)) {
 				held = nbytes - before;
-				ktab_resize(&t->k, ncap);
+				ktab_resize_with(&t->k, k, ncap);
+			} else if (widen) {
+				ncap = before / esz;
+				if (t->k.n + 1 > ncap * 3 / 4)
+					evict_keys(s, d, b, t, t->k.n + 1 - ncap * 3 / 4);
+				ktab_resize_with(&t->k, k, ncap);
 			} else {
 				self = true;
 			}
@@ -776,18 +797,10 @@ static void table_put(struct store *s, enum dim d, struct bucket *b, struct tabl
 	bool sum = b && s->bkeys[d] >= s->o.max_keys;
 	if ((self || sum) && !ktab_find(&t->k, k, h)) {
 		struct table *from = self ? t : largest_bucket_table(s, d);
-		int child = child_of(d);
-		if (b || child < 0 || !(s->derived & 1u << child))
-			child = -1;
-		size_t gone = table_evict(from, b ? &s->agg[d] : NULL, s, child);
-		if (b) {
-			s->bkeys[d] -= gone;
-			s->bevicted[d] += gone;
-		}
+		evict_keys(s, d, b, from, from->k.n / 10 ? from->k.n / 10 : 1);
 	}
 	bool added;
-	struct kent *e = ktab_get(&t->k, k, h, &added);
-	add_counters(&e->c, c);
+	add_counters(ktab_get(&t->k, k, h, &added), c);
 	/* What was taken and not used (the key was there, or eviction made
 	 * room) goes back; growth of the smallest tables was not taken. */
 	if (ktab_bytes(&t->k) != before + held)
@@ -808,10 +821,12 @@ static void table_sub(struct store *s, enum dim d, struct bucket *b)
 	struct table *bt = &b->t[d];
 	struct table *agg = &s->agg[d];
 	for (size_t j = 0; j < bt->k.cap; j++) {
-		const struct kent *e = &bt->k.slot[j];
-		if (!e->hash)
+		uint32_t h = ktab_hash_at(&bt->k, j);
+		if (!h)
 			continue;
-		struct counters left = agg_take(agg, e);
+		struct store_key k;
+		ktab_key_at(&bt->k, j, &k);
+		struct counters left = agg_take(agg, &k, h, ktab_counters_at(&bt->k, j));
 		sub_counters(&agg->other, &left);
 	}
 	struct counters o = bt->other;
@@ -1052,17 +1067,20 @@ static const struct table *view_of(const struct store *cs, enum dim d)
 	v->other = spill->other;
 	v->evicted = spill->evicted;
 	for (size_t j = 0; j < spill->k.cap; j++) {
-		const struct kent *e = &spill->k.slot[j];
-		if (e->hash)
-			table_put(s, d, NULL, v, &e->key, e->hash, &e->c);
+		uint32_t h = ktab_hash_at(&spill->k, j);
+		if (!h)
+			continue;
+		struct store_key k;
+		ktab_key_at(&spill->k, j, &k);
+		table_put(s, d, NULL, v, &k, h, ktab_counters_at(&spill->k, j));
 	}
 	for (size_t j = 0; j < addr->k.cap; j++) {
-		const struct kent *e = &addr->k.slot[j];
-		if (!e->hash)
+		if (!ktab_hash_at(&addr->k, j))
 			continue;
-		struct store_key pk;
-		prefix_of_key(s, &e->key, &pk);
-		table_put(s, d, NULL, v, &pk, ktab_hash(&pk), &e->c);
+		struct store_key k, pk;
+		ktab_key_at(&addr->k, j, &k);
+		prefix_of_key(s, &k, &pk);
+		table_put(s, d, NULL, v, &pk, ktab_hash(&pk), ktab_counters_at(&addr->k, j));
 	}
 	s->view_ok |= 1u << d;
 	return v;
@@ -1329,16 +1347,17 @@ static size_t heap_range(const struct ktab *t, size_t lo, size_t hi, int order, 
 	bool invert = order & SORT_INVERT;
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
 	for (size_t j = lo; j < hi; j++) {
-		const struct kent *e = &t->slot[j];
-		if (!e->hash)
+		if (!ktab_hash_at(t, j))
 			continue;
+		const struct counters *c = ktab_counters_at(t, j);
 		/* Most keys lose to the worst kept row on the metric alone. */
 		if (k == n) {
-			uint64_t m = metric(&e->c, order), worst = metric(&out[0].c, order);
+			uint64_t m = metric(c, order), worst = metric(&out[0].c, order);
 			if (invert ? m > worst : m < worst)
 				continue;
 		}
-		struct store_row r = { e->key, e->c };
+		struct store_row r = { .c = *c };
+		ktab_key_at(t, j, &r.key);
 		if (k < n) {
 			out[k] = r;
 			heap_up(out, k++, order);
