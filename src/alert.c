@@ -137,8 +137,12 @@ void alert_opts_default(struct alert_opts *o)
 
 static void dimtab_init(struct dimtab *t, size_t keys)
 {
+	/* Sixteen hash buckets per key: most flows are of keys neither tracked
+	 * nor in the sketch, and then find their buckets empty, a branch that
+	 * predicts well (with two per key, a third of the buckets held a chain
+	 * and walking them was most of the detector's time). */
 	size_t nb = 16;
-	while (nb < 2 * keys)
+	while (nb < 16 * keys)
 		nb *= 2;
 	t->mask = (uint32_t)(nb - 1);
 	t->slot = xcalloc(keys, sizeof *t->slot);
@@ -150,7 +154,9 @@ static void dimtab_init(struct dimtab *t, size_t keys)
 	t->ord = xmalloc(keys * sizeof *t->ord);
 	t->ord2 = xmalloc(keys * sizeof *t->ord2);
 	t->score = xmalloc(keys * sizeof *t->score);
-	size_t nf = 4 * nb < FILTER_MAX ? 4 * nb : FILTER_MAX;
+	size_t nf = 64;			/* eight per key */
+	while (nf < 8 * keys && nf < FILTER_MAX)
+		nf *= 2;
 	t->filt = xcalloc(nf, sizeof *t->filt);
 	t->fmask = (uint32_t)(nf - 1);
 	memset(t->sbucket, 0xff, nb * sizeof *t->sbucket);
