@@ -182,14 +182,15 @@ static void advance_local(struct store *s, uint64_t t_ms);
 /* Without a window, the port dimensions sum a flow's share in an array
  * indexed by the port (a key of theirs is the 16-bit port alone), which
  * goes to the key tables at the same times as the caches above: per flow,
- * one 32-byte cell in a 2 MiB array instead of a hash-table update in a
+ * one 16-byte cell in a 1 MiB array instead of a hash-table update in a
  * table that grows to 65,536 keys (perf: a fifth of the worker's time went
  * to the source ports' table). Only the cells used are listed, so a flush
- * costs what was used. */
+ * costs what was used. A cell counts packets and flows in 32 bits: one
+ * that would pass that goes to the table first (port_spill). */
 #define PORT_DIMS (1u << DIM_SRC_PORT | 1u << DIM_DST_PORT)
 struct portcell {
-	struct counters c;		/* flows 0: unused */
-	uint64_t pad;			/* a cell never spans two cache lines */
+	uint64_t bytes;
+	uint32_t packets, flows;	/* flows 0: unused */
 };
 struct ports {
 	struct portcell cell[65536];
@@ -914,20 +915,46 @@ static void ports_flush(struct store *s, enum dim d)
 	for (uint32_t i = 0; i < p->nused; i++) {
 		struct portcell *e = &p->cell[p->used[i]];
 		struct store_key k = { .num = p->used[i] };
-		table_add(s, d, NULL, &k, ktab_hash(&k), &e->c);
-		memset(&e->c, 0, sizeof e->c);
+		struct counters c = { e->bytes, e->packets, e->flows };
+		table_add(s, d, NULL, &k, ktab_hash(&k), &c);
+		memset(e, 0, sizeof *e);
 	}
 	p->nused = 0;
+}
+
+/* A flow that would take cell e's packets or flows past 32 bits: the
+ * cell's sums go to the table and it starts again from this flow's (still
+ * listed); a flow of more packets than a cell holds goes to the table
+ * alone, the cell as it was. */
+static __attribute__((noinline)) void port_spill(struct store *s, enum dim d, uint16_t port, struct portcell *e,
+						 const struct counters *c)
+{
+	struct store_key k = { .num = port };
+	uint32_t h = ktab_hash(&k);
+	if (c->packets > UINT32_MAX) {
+		table_add(s, d, NULL, &k, h, c);
+		return;
+	}
+	struct counters sum = { e->bytes, e->packets, e->flows };
+	table_add(s, d, NULL, &k, h, &sum);
+	*e = (struct portcell){ c->bytes, (uint32_t)c->packets, 1 };
 }
 
 static inline void port_add(struct store *s, enum dim d, uint16_t port, const struct counters *c)
 {
 	struct ports *p = s->ports[d == DIM_DST_PORT];
 	struct portcell *e = &p->cell[port];
-	if (!e->c.flows)
-		p->used[p->nused++] = port;
-	add_counters(&e->c, c);
 	s->comb_pending |= 1u << d;
+	/* (An unused cell passes only with a flow of over 32 bits of packets.) */
+	if (__builtin_expect(c->packets > UINT32_MAX - e->packets || e->flows == UINT32_MAX, 0)) {
+		port_spill(s, d, port, e, c);
+		return;
+	}
+	if (!e->flows)
+		p->used[p->nused++] = port;
+	e->bytes += c->bytes;
+	e->packets += (uint32_t)c->packets;
+	e->flows++;
 }
 
 /* Adds what dimension d's cache holds to its tables. The cache is part of

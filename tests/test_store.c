@@ -527,6 +527,76 @@ static void test_max_memory(bool split, uint32_t window, uint32_t flows)
 	store_free(s);
 }
 
+/* Without a window the ports are summed in cells of 32-bit packet and flow
+ * counts: flows whose packets pass that (three of 3e9 on one port) and a
+ * flow of 2^40 packets must still count exactly. */
+static void test_port_cells(bool split)
+{
+	struct store_opts o = { 0, 1000, 24, 48, split, 0 };
+	struct store *s = store_new(&o);
+	uint64_t t = 1767323045000ULL;
+	const uint64_t big[] = { 3000000000u, 3000000000u, 1ULL << 40, 3000000000u, 7 };
+	uint64_t want = 0;
+	for (int i = 0; i < 5; i++) {
+		struct flow f = mk("10.0.0.1", "192.0.2.10", 80, 6, 1000 + (uint64_t)i, big[i], t + (uint64_t)i);
+		f.sport = 5555;
+		store_add(s, &f);
+		want += big[i];
+		struct flow g = mk("10.0.0.2", "192.0.2.11", 443, 6, 10, 1, t + (uint64_t)i);	/* another port's cell */
+		store_add(s, &g);
+	}
+	const char *how = split ? "split" : "one thread";
+	struct store_row r[2];
+	size_t n = store_top(s, DIM_DST_PORT, SORT_PACKETS, false, r, 2);
+	ok(n == 2 && r[0].key.num == 80 && r[0].c.packets == want && r[0].c.flows == 5 && r[0].c.bytes == 5010,
+	   "port cells (%s): dst port 80 has %" PRIu64 " packets in 5 flows (2^40 + 3 x 3e9 + 7)", how, r[0].c.packets);
+	ok(n == 2 && r[1].key.num == 443 && r[1].c.packets == 5 && r[1].c.flows == 5, "port cells (%s): dst port 443 beside it",
+	   how);
+	n = store_top(s, DIM_SRC_PORT, SORT_PACKETS, false, r, 1);
+	ok(n == 1 && r[0].key.num == 5555 && r[0].c.packets == want && r[0].c.flows == 5,
+	   "port cells (%s): src port 5555 the same", how);
+	store_free(s);
+}
+
+/* Tables of IPv4 addresses have narrow entries and widen at their first
+ * IPv6 key: under --max-memory, when the bound is reached, the widening
+ * evicts to stay under it, and every dimension still adds up. */
+static void test_widen_bounded(bool split)
+{
+	const size_t lim = 16u << 20;
+	struct store_opts o = { 0, 100000000, 24, 48, split, lim };
+	struct store *s = store_new(&o);
+	uint64_t t = 1767323040000ULL, want = 0;
+	char src[64];
+	for (uint32_t i = 0; i < 700000; i++) {
+		if (i < 600000)
+			snprintf(src, sizeof src, "10.%u.%u.%u", i >> 16 & 255, i >> 8 & 255, i & 255);
+		else
+			snprintf(src, sizeof src, "2001:db8::%x:%x", i >> 16, i & 0xffff);
+		struct flow f = mk(src, i < 600000 ? "192.0.2.1" : "2001:db8:1::1", 80, 6, i < 600000 ? 100 : 1000, 1,
+				   t + i / 100);
+		store_add(s, &f);
+		want += f.bytes;
+	}
+	const char *how = split ? "split" : "one thread";
+	size_t bytes = 0;
+	for (int d = 0; d < DIM_COUNT; d++) {
+		struct store_dim_info in;
+		store_dim_info(s, (enum dim)d, &in);
+		bytes += in.bytes;
+	}
+	bool adds_up = all_add_up(s, how);
+	struct store_row r[1];
+	size_t n = store_top(s, DIM_SRC_IP, SORT_BYTES, false, r, 1);
+	struct counters tot;
+	store_totals(s, &tot);
+	ok(bytes <= lim + (size_t)DIM_COUNT * 64 * 48, "widening (%s): key tables %zu bytes, bound %zu", how, bytes, lim);
+	ok(n == 1 && r[0].key.addr[0] == 0x20 && r[0].c.bytes == 1000, "widening (%s): IPv6 sources on top", how);
+	is_u64(tot.bytes, want, "widening: totals exact");
+	ok(adds_up, "widening (%s): every dimension's rows + evicted share = the total", how);
+	store_free(s);
+}
+
 /* Sources of minute m (0-4), flow i: 10.(m*2 + i/65536).x.y, all distinct. */
 static void share_src(unsigned m, uint32_t i, char *buf, size_t len)
 {
@@ -702,6 +772,8 @@ int main(void)
 		test_derived_prefix(20, false);
 		test_few_keys(false, 0);
 		test_few_keys(false, 5);
+		test_port_cells(false);
+		test_widen_bounded(false);
 	}
 	test_max_memory(true, 0, 2000000);
 	test_max_memory(true, 20, 1000000);	/* over 20 s: both threads growing the same buckets */
@@ -710,6 +782,8 @@ int main(void)
 	test_split();
 	test_derived_prefix(300, true);
 	test_few_keys(true, 5);
+	test_port_cells(true);
+	test_widen_bounded(true);
 	test_window_parse();
 	test_whole();
 	test_sliding();
