@@ -1,3 +1,4 @@
+#include <endian.h>
 #include <string.h>
 
 #include "tmpl.h"
@@ -30,16 +31,40 @@ static bool field_used(uint8_t dest, size_t len)
 	return len >= 1 && len <= 8;
 }
 
+static uint8_t op_kind(uint8_t dest, size_t len)
+{
+	if (is_addr4(dest) || is_addr6(dest))
+		return TOP_ADDR;
+	return len == 1 ? TOP_U8 : len == 2 ? TOP_U16 : len == 4 ? TOP_U32 : len == 8 ? TOP_U64 : TOP_UINT;
+}
+
+/* The ops in groups by kind, each group in the template's order. Of
+ * integer fields of one destination only the last is kept (it would
+ * overwrite the others); addresses keep their order (put_addr decides
+ * between them by it). */
 static void compile(struct tmpl *t)
 {
-	uint16_t off = 0;
+	uint16_t off[TMPL_MAX_FIELDS];
+	uint32_t last[IE_DEST_MAX] = { 0 };	/* index + 1 of a destination's last integer field */
+	uint16_t o = 0;
 	for (uint16_t i = 0; i < t->nfields; i++) {
 		const struct tmpl_field *fd = &t->f[i];
-		if (field_used(fd->dest, fd->len)) {
-			t->ops[t->nops++] = (struct tmpl_op){ off, (uint8_t)fd->len, fd->dest };
+		off[i] = o;
+		o = (uint16_t)(o + fd->len);
+		if (field_used(fd->dest, fd->len) && op_kind(fd->dest, fd->len) != TOP_ADDR)
+			last[fd->dest] = i + 1u;
+	}
+	for (uint8_t k = 0; k < TOP_KINDS; k++) {
+		for (uint16_t i = 0; i < t->nfields; i++) {
+			const struct tmpl_field *fd = &t->f[i];
+			if (!field_used(fd->dest, fd->len) || op_kind(fd->dest, fd->len) != k)
+				continue;
+			if (k != TOP_ADDR && last[fd->dest] != i + 1u)
+				continue;
+			t->ops[t->nops++] = (struct tmpl_op){ off[i], (uint8_t)fd->len, fd->dest };
+			t->nkind[k]++;
 			t->have |= 1ULL << fd->dest;
 		}
-		off = (uint16_t)(off + fd->len);
 	}
 	t->compiled = true;
 }
@@ -117,13 +142,28 @@ bool tmpl_run(const struct tmpl *t, struct wire *w, struct tmpl_rec *r)
 		if (!wire_skip(w, t->min_len))
 			return false;
 		r->have = t->have;
-		for (uint16_t i = 0; i < t->nops; i++) {
-			const struct tmpl_op *op = &t->ops[i];
-			if (is_addr4(op->dest) || is_addr6(op->dest))
-				put_field_addr(r, op->dest, p + op->off, op->len);
-			else
-				r->v[op->dest] = wire_be_uint(p + op->off, op->len);
+		const struct tmpl_op *op = t->ops;
+		uint16_t v16;
+		uint32_t v32;
+		uint64_t v64;
+		for (uint16_t n = t->nkind[TOP_U8]; n; n--, op++)
+			r->v[op->dest] = p[op->off];
+		for (uint16_t n = t->nkind[TOP_U16]; n; n--, op++) {
+			memcpy(&v16, p + op->off, 2);
+			r->v[op->dest] = be16toh(v16);
 		}
+		for (uint16_t n = t->nkind[TOP_U32]; n; n--, op++) {
+			memcpy(&v32, p + op->off, 4);
+			r->v[op->dest] = be32toh(v32);
+		}
+		for (uint16_t n = t->nkind[TOP_U64]; n; n--, op++) {
+			memcpy(&v64, p + op->off, 8);
+			r->v[op->dest] = be64toh(v64);
+		}
+		for (uint16_t n = t->nkind[TOP_UINT]; n; n--, op++)
+			r->v[op->dest] = wire_be_uint(p + op->off, op->len);
+		for (uint16_t n = t->nkind[TOP_ADDR]; n; n--, op++)
+			put_field_addr(r, op->dest, p + op->off, op->len);
 		return true;
 	}
 	r->have = 0;

@@ -470,6 +470,34 @@ static void test_compiled(void)
 	ok(!tmpl_run(fixed, &wc, &a), "a record one byte short is not read");
 	free(fixed);
 	free(var);
+
+	/* A destination given twice, in widths read differently (IN_BYTES as 4
+	 * then 8 bytes, IN_PKTS as 8 then 2): the later field wins, compiled
+	 * (the fields grouped by width) as field by field. */
+	static const uint16_t ids2[] = { 1, 2, 8, 1, 2, 4, 999 };
+	static const uint16_t lens2[] = { 4, 8, 4, 8, 2, 1, TMPL_VARLEN };
+	uint32_t ens2[7] = { 0 };
+	fixed = tmpl_new(258, 0, false, 6, ids2, ens2, lens2);
+	var = tmpl_new(259, 0, false, 7, ids2, ens2, lens2);
+	n = 27;
+	for (size_t i = 0; i < n; i++)
+		rec[i] = (uint8_t)(i * 29 + 3);
+	rec[n] = 0;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	struct wire wd = { rec, n, 0 }, we = { rec, n + 1, 0 };
+	ra = fixed && var && fixed->compiled && tmpl_run(fixed, &wd, &a);
+	rb = var && tmpl_run(var, &we, &b);
+	uint64_t bytes = 0;
+	for (int i = 16; i < 24; i++)	/* the second IN_BYTES: 4 + 8 + 4 bytes in */
+		bytes = bytes << 8 | rec[i];
+	ok(ra && rb && a.v[IE_BYTES] == bytes && b.v[IE_BYTES] == bytes, "the later of two IN_BYTES fields wins (%" PRIu64 ")",
+	   a.v[IE_BYTES]);
+	ok(ra && rb && a.v[IE_PKTS] == ((uint64_t)rec[24] << 8 | rec[25]) && b.v[IE_PKTS] == a.v[IE_PKTS],
+	   "the later of two IN_PKTS fields wins, though narrower");
+	ok(ra && rb && a.v[IE_PROTO] == rec[26] && a.have == b.have, "the other fields read alike");
+	free(fixed);
+	free(var);
 }
 
 int main(void)
