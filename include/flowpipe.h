@@ -31,10 +31,11 @@ typedef void (*flowpipe_fn)(void *arg, const struct flowpipe_msg *m);
 
 struct flowpipe;
 
-/* Messages the worker looks ahead: before it applies a message, it shows
- * 'ahead' (if given) the one FLOWPIPE_AHEAD places later, when that one is
- * already published, so the slots it will touch can be asked for while
- * the messages in between are applied. 'ahead' must not change anything. */
+/* Messages the worker looks ahead: it shows 'ahead' (if given) every
+ * message once, FLOWPIPE_AHEAD places before applying it, or as soon as it
+ * is published when that is later (the worker had caught up), so the slots
+ * it will touch can be asked for while the messages in between are
+ * applied. 'ahead' must not change anything. */
 #define FLOWPIPE_AHEAD 12
 
 /* NULL if the thread cannot be started (the caller then works alone). */
