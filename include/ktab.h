@@ -144,18 +144,26 @@ static inline void ktab_prefetch(const struct ktab *t, uint32_t h)
 		__builtin_prefetch(t->slot + ktab_home(t, h) * t->esz, 1, 1);
 }
 
+/* Where an entry keeps its hash and its counters: slot j's entry starts at
+ * slot + j * esz (a loop over many slots takes these once). */
+static inline size_t ktab_hoff(const struct ktab *t)
+{
+	return t->form == KF_WIDE ? offsetof(struct kwide, hash) : offsetof(struct knarrow, hash);
+}
+static inline size_t ktab_coff(const struct ktab *t)
+{
+	return t->form == KF_WIDE ? offsetof(struct kwide, c) : offsetof(struct knarrow, c);
+}
 /* Slot j: its hash (0: empty), its counters, its key. */
 static inline uint32_t ktab_hash_at(const struct ktab *t, size_t j)
 {
-	const unsigned char *e = t->slot + j * t->esz;
 	uint32_t h;
-	memcpy(&h, e + (t->form == KF_WIDE ? offsetof(struct kwide, hash) : offsetof(struct knarrow, hash)), 4);
+	memcpy(&h, t->slot + j * t->esz + ktab_hoff(t), 4);
 	return h;
 }
 static inline struct counters *ktab_counters_at(const struct ktab *t, size_t j)
 {
-	unsigned char *e = t->slot + j * t->esz;
-	return t->form == KF_WIDE ? &((struct kwide *)(void *)e)->c : &((struct knarrow *)(void *)e)->c;
+	return (struct counters *)(void *)(t->slot + j * t->esz + ktab_coff(t));
 }
 void ktab_key_at(const struct ktab *t, size_t j, struct store_key *k);
 

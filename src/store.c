@@ -1373,10 +1373,14 @@ static size_t heap_range(const struct ktab *t, size_t lo, size_t hi, int order, 
 	size_t k = 0;
 	bool invert = order & SORT_INVERT;
 	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
-	for (size_t j = lo; j < hi; j++) {
-		if (!ktab_hash_at(t, j))
+	const size_t esz = t->esz, hoff = ktab_hoff(t), coff = ktab_coff(t);
+	const unsigned char *e = t->slot + lo * esz;
+	for (size_t j = lo; j < hi; j++, e += esz) {
+		uint32_t h;
+		memcpy(&h, e + hoff, 4);
+		if (!h)
 			continue;
-		const struct counters *c = ktab_counters_at(t, j);
+		const struct counters *c = (const struct counters *)(const void *)(e + coff);
 		/* Most keys lose to the worst kept row on the metric alone. */
 		if (k == n) {
 			uint64_t m = metric(c, order), worst = metric(&out[0].c, order);
