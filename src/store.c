@@ -279,7 +279,7 @@ static void peer_ahead(void *arg, const struct flowpipe_msg *m)
 		if (b)
 			ktab_prefetch(&b->t[d].k, h);
 	}
-	/* And the ports' cells: 2 MiB arrays, out of the cache as often. */
+	/* And the ports' cells: 1 MiB arrays, out of the cache as often. */
 	uint16_t port[2];
 	memcpy(&port[0], m->data + offsetof(struct wflow, sport), 2);
 	memcpy(&port[1], m->data + offsetof(struct wflow, dport), 2);
@@ -1372,21 +1372,27 @@ static size_t heap_range(const struct ktab *t, size_t lo, size_t hi, int order, 
 {
 	size_t k = 0;
 	bool invert = order & SORT_INVERT;
-	/* The heap's root is the worst of the kept rows, so a better row replaces it. */
+	if (n == 0)
+		return 0;
+	/* The heap's root is the worst of the kept rows, so a better row
+	 * replaces it. Once the heap is full most slots lose to the root on
+	 * the metric alone, empty ones as well (their counters are zero),
+	 * which is therefore asked first: whether a slot is empty is a branch
+	 * no CPU predicts, whether it loses mostly is. */
+	uint64_t worst = 0;
 	const size_t esz = t->esz, hoff = ktab_hoff(t), coff = ktab_coff(t);
 	const unsigned char *e = t->slot + lo * esz;
 	for (size_t j = lo; j < hi; j++, e += esz) {
+		const struct counters *c = (const struct counters *)(const void *)(e + coff);
+		if (k == n) {
+			uint64_t m = metric(c, order);
+			if (invert ? m > worst : m < worst)
+				continue;
+		}
 		uint32_t h;
 		memcpy(&h, e + hoff, 4);
 		if (!h)
 			continue;
-		const struct counters *c = (const struct counters *)(const void *)(e + coff);
-		/* Most keys lose to the worst kept row on the metric alone. */
-		if (k == n) {
-			uint64_t m = metric(c, order), worst = metric(&out[0].c, order);
-			if (invert ? m > worst : m < worst)
-				continue;
-		}
 		struct store_row r = { .c = *c };
 		ktab_key_at(t, j, &r.key);
 		if (k < n) {
@@ -1395,7 +1401,11 @@ static size_t heap_range(const struct ktab *t, size_t lo, size_t hi, int order, 
 		} else if (row_before(&r, &out[0], order)) {
 			out[0] = r;
 			heap_down(out, k, 0, order);
+		} else {
+			continue;
 		}
+		if (k == n)
+			worst = metric(&out[0].c, order);
 	}
 	return k;
 }

@@ -527,6 +527,76 @@ static void test_max_memory(bool split, uint32_t window, uint32_t flows)
 	store_free(s);
 }
 
+/* The top rows of a dimension against a selection made here from the flows'
+ * own sums, for every sort and both directions, ties included: 3,000
+ * sources whose packet counts repeat, a fifth of them with no packets at
+ * all (their rows tie with the empty slots' zero counters). */
+struct refrow {
+	uint32_t a;
+	uint64_t c[3];			/* bytes, packets, flows */
+};
+static int ref_by, ref_inv;
+static int ref_cmp(const void *x, const void *y)
+{
+	const struct refrow *p = x, *q = y;
+	uint64_t m = p->c[ref_by], n = q->c[ref_by];
+	if (m != n)
+		return ref_inv ? (m < n ? -1 : 1) : (m > n ? -1 : 1);
+	if (p->c[0] != q->c[0])
+		return p->c[0] > q->c[0] ? -1 : 1;
+	return p->a < q->a ? -1 : p->a > q->a;	/* the key's bytes, in network order */
+}
+
+static void test_top_order(bool split)
+{
+	enum { NSRC = 3000, NTOP = 25 };
+	static struct refrow ref[NSRC];
+	struct store_opts o = { 0, 1000000, 24, 48, split, 0 };
+	struct store *s = store_new(&o);
+	srand(5);
+	char src[32];
+	for (uint32_t i = 0; i < NSRC; i++)
+		ref[i] = (struct refrow){ 0x0a000000u + i * 7919u % 65536u, { 0, 0, 0 } };
+	for (int i = 0; i < 40000; i++) {
+		uint32_t x = (uint32_t)rand() % NSRC;
+		uint64_t bytes = 40 + (uint64_t)(rand() % 3) * 100, pkts = x % 5 ? (uint64_t)(rand() % 3) : 0;
+		uint32_t a = ref[x].a;
+		snprintf(src, sizeof src, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+		struct flow f = mk(src, "192.0.2.1", 80, 6, bytes, pkts, 1767323040000ULL + (uint64_t)i);
+		store_add(s, &f);
+		ref[x].c[0] += bytes;
+		ref[x].c[1] += pkts;
+		ref[x].c[2]++;
+	}
+	size_t nref = 0;
+	for (uint32_t i = 0; i < NSRC; i++)
+		if (ref[i].c[2])
+			ref[nref++] = ref[i];
+	static const enum sort_by by[] = { SORT_BYTES, SORT_PACKETS, SORT_FLOWS };
+	bool good = true;
+	for (int b = 0; b < 3; b++)
+		for (int inv = 0; inv < 2; inv++) {
+			ref_by = b;
+			ref_inv = inv;
+			qsort(ref, nref, sizeof *ref, ref_cmp);
+			struct store_row r[NTOP];
+			size_t n = store_top(s, DIM_SRC_IP, by[b], inv, r, NTOP);
+			bool same = n == NTOP;
+			for (size_t i = 0; same && i < n; i++) {
+				uint32_t a = (uint32_t)r[i].key.addr[12] << 24 | (uint32_t)r[i].key.addr[13] << 16 |
+					     (uint32_t)r[i].key.addr[14] << 8 | r[i].key.addr[15];
+				same = a == ref[i].a && r[i].c.bytes == ref[i].c[0] && r[i].c.packets == ref[i].c[1] &&
+				       r[i].c.flows == ref[i].c[2];
+			}
+			if (!same)
+				printf("# top by %s%s differs\n", sort_name(by[b]), inv ? " (inverted)" : "");
+			good &= same;
+		}
+	ok(good, "top order (%s): the top %d sources by bytes, packets and flows, both ways, as sorted here",
+	   split ? "split" : "one thread", NTOP);
+	store_free(s);
+}
+
 /* Without a window the ports are summed in cells of 32-bit packet and flow
  * counts: flows whose packets pass that (three of 3e9 on one port) and a
  * flow of 2^40 packets must still count exactly. */
@@ -774,6 +844,7 @@ int main(void)
 		test_few_keys(false, 5);
 		test_port_cells(false);
 		test_widen_bounded(false);
+		test_top_order(false);
 	}
 	test_max_memory(true, 0, 2000000);
 	test_max_memory(true, 20, 1000000);	/* over 20 s: both threads growing the same buckets */
@@ -784,6 +855,7 @@ int main(void)
 	test_few_keys(true, 5);
 	test_port_cells(true);
 	test_widen_bounded(true);
+	test_top_order(true);
 	test_window_parse();
 	test_whole();
 	test_sliding();
