@@ -584,7 +584,6 @@ static size_t table_evict_n(struct table *t, struct table *agg, struct store *s,
 	return ea.removed;
 }
 
-
 /* A bucket's share of the buckets' pool: an even share among the buckets in
  * use (0: no bound). */
 static size_t bucket_share(const struct store *s)
@@ -1392,7 +1391,7 @@ static size_t heap_range(const struct ktab *t, size_t lo, size_t hi, int order, 
 {
 	size_t k = 0;
 	bool invert = order & SORT_INVERT;
-	if (n == 0)
+	if (n == 0 || !t->slot)
 		return 0;
 	/* The heap's root is the worst of the kept rows, so a better row
 	 * replaces it. Once the heap is full most slots lose to the root on
