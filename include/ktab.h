@@ -67,19 +67,13 @@ static inline uint32_t ktab_hash(const struct store_key *k)
 /* Whether k has the table's narrow form; if so *v is what an entry keeps. */
 static inline bool ktab_narrow(const struct ktab *t, const struct store_key *k, uint32_t *v)
 {
-	uint64_t a;
-	uint32_t b, c;
-	memcpy(&a, k->addr, 8);
-	memcpy(&b, k->addr + 8, 4);
-	memcpy(&c, k->addr + 12, 4);
-	const uint8_t map[4] = { 0, 0, 0xff, 0xff };
-	uint32_t m;
-	memcpy(&m, map, 4);
-	if (t->form == KF_V4 && a == 0 && b == m && k->num == t->num) {
-		*v = c;
+	struct flow_addr a;
+	memcpy(a.b, k->addr, 16);
+	if (t->form == KF_V4 && k->num == t->num && flow_addr_is4(&a)) {
+		memcpy(v, a.b + 12, 4);
 		return true;
 	}
-	if (t->form == KF_NUM && a == 0 && b == 0 && c == 0) {
+	if (t->form == KF_NUM && flow_addr_is_zero(&a)) {
 		*v = k->num;
 		return true;
 	}
@@ -171,6 +165,10 @@ void ktab_key_at(const struct ktab *t, size_t j, struct store_key *k);
 struct counters *ktab_find(const struct ktab *t, const struct store_key *k, uint32_t h);
 /* The counters of k, added as zero if new (*added says so). */
 struct counters *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, bool *added);
+/* The same, but NULL instead of adding a key the table would have to grow
+ * or widen for: one probe answers both whether k is there and whether it
+ * fits. */
+struct counters *ktab_get_room(struct ktab *t, const struct store_key *k, uint32_t h, bool *added);
 /* Removes the entry whose counters c are (from ktab_find or ktab_get). */
 void ktab_del(struct ktab *t, struct counters *c);
 /* Moves the entries into a table of ncap slots (at least n * 4 / 3) of

@@ -72,8 +72,11 @@ void ktab_key_at(const struct ktab *t, size_t j, struct store_key *k)
 	uint32_t v = narrow(t, j)->v;
 	memset(k, 0, sizeof *k);
 	if (t->form == KF_V4) {
-		k->addr[10] = k->addr[11] = 0xff;
-		memcpy(k->addr + 12, &v, 4);
+		struct flow_addr a;
+		uint8_t v4[4];
+		memcpy(v4, &v, 4);
+		flow_addr_set4(&a, v4);
+		memcpy(k->addr, a.b, 16);
 		k->num = t->num;
 	} else {
 		k->num = v;
@@ -207,23 +210,36 @@ void ktab_resize_with(struct ktab *t, const struct store_key *k, size_t ncap)
 	rebuild(t, ncap, f);
 }
 
-struct counters *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, bool *added)
+struct counters *ktab_get_room(struct ktab *t, const struct store_key *k, uint32_t h, bool *added)
 {
 	bool found;
 	size_t i = probe(t, k, h, &found);
-	*added = !found;
+	*added = false;
 	if (found)
 		return ktab_counters_at(t, i);
-	/* A new key: at most 3/4 full, so probes stay short. Only a new key
+	/* At most 3/4 full, so probes stay short. */
+	if (i == SIZE_MAX || (t->n + 1) * 4 > t->cap * 3)
+		return NULL;
+	put(t, i, k, h);
+	t->n++;
+	*added = true;
+	return ktab_counters_at(t, i);
+}
+
+struct counters *ktab_get(struct ktab *t, const struct store_key *k, uint32_t h, bool *added)
+{
+	struct counters *c = ktab_get_room(t, k, h, added);
+	if (c)
+		return c;
+	/* A new key the table has no room or no form for: only a new key
 	 * grows the table (the store checks its memory bound before that),
 	 * and only a key of another form widens it. */
 	bool full = (t->n + 1) * 4 > t->cap * 3;
-	if (full || i == SIZE_MAX) {
-		ktab_resize_with(t, k, full ? (t->cap ? t->cap * 2 : KTAB_MIN) : t->cap);
-		i = free_slot(t, h);
-	}
+	ktab_resize_with(t, k, full ? (t->cap ? t->cap * 2 : KTAB_MIN) : t->cap);
+	size_t i = free_slot(t, h);
 	put(t, i, k, h);
 	t->n++;
+	*added = true;
 	return ktab_counters_at(t, i);
 }
 

@@ -778,10 +778,13 @@ static void evict_keys(struct store *s, enum dim d, struct bucket *b, struct tab
 static void table_put(struct store *s, enum dim d, struct bucket *b, struct table *t, const struct store_key *k,
 		      uint32_t h, const struct counters *c)
 {
-	/* Most adds: the table has room for a new key under every bound. */
-	if (t->k.slot && !ktab_growth(&t->k, k) && t->k.n < s->o.max_keys && (!b || s->bkeys[d] < s->o.max_keys)) {
-		bool added;
-		add_counters(ktab_get(&t->k, k, h, &added), c);
+	/* Most adds: the key is there, or the table has room for it under
+	 * every bound. */
+	bool added;
+	struct counters *e;
+	if (t->k.n < s->o.max_keys && (!b || s->bkeys[d] < s->o.max_keys) &&
+	    (e = ktab_get_room(&t->k, k, h, &added))) {
+		add_counters(e, c);
 		if (b && added)
 			s->bkeys[d]++;
 		return;
@@ -819,7 +822,6 @@ static void table_put(struct store *s, enum dim d, struct bucket *b, struct tabl
 		struct table *from = self ? t : largest_bucket_table(s, d);
 		evict_keys(s, d, b, from, from->k.n / 10 ? from->k.n / 10 : 1);
 	}
-	bool added;
 	add_counters(ktab_get(&t->k, k, h, &added), c);
 	/* What was taken and not used (the key was there, or eviction made
 	 * room) goes back; growth of the smallest tables was not taken. */
