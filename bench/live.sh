@@ -7,6 +7,13 @@
 # the highest lossless rate of each, their ratio, and the kernel's receive
 # buffer errors (RcvbufErrors in /proc/net/snmp) at each step.
 #
+# The order of the two sides alternates from one rate to the next (nftop
+# first at the first rate, nfcapd first at the second, and so on), so that
+# neither always runs right after the other. nfcapd's files (hundreds of MB
+# at the higher rates) are removed after its flows are counted, and `sync`
+# runs then (and once before the first step), so that the kernel writing
+# them back on the same cores does not slow the step that follows.
+#
 # The rate the sender reached is printed too: on a small machine the sender
 # (one datagram per sendto, on the same cores) may fall short of the rate
 # asked for, and then neither side was offered more than that.
@@ -56,6 +63,8 @@ run_one() {
 		kill -TERM "$pid"
 		wait "$pid" || true
 		got=$(nfdump -R "$OUT/live_nfcapd" -I 2>/dev/null | sed -n 's/^Flows: //p')
+		rm -rf "$OUT/live_nfcapd"
+		sync
 	fi
 	e1=$(rcvbuf_errors)
 	# The capture may hold fewer datagrams than the rate asks for.
@@ -68,8 +77,11 @@ run_one() {
 
 # The verdict uses the rate the sender reached, not the one asked for.
 best_nftop=0 best_nfcapd=0 lost_nftop=0 lost_nfcapd=0
+order="nftop nfcapd"
+sync		# what ran before (a capture just written) is not flushed during a step
 for rate in $RATES; do
-	for side in nftop nfcapd; do
+	for side in $order; do
+		# shellcheck disable=SC2046  # the four numbers become $1..$4
 		set -- $(run_one "$side" "$rate")
 		mark="lossless"
 		if [ "$1" -eq "$2" ]; then
@@ -83,6 +95,7 @@ for rate in $RATES; do
 		printf '   %-7s offered %8d flows/s (sender reached %8d): received %9d of %9d  kernel rcvbuf errors %7d  %s\n' \
 			"$side" "$rate" "$4" "$1" "$2" "$3" "$mark"
 	done
+	if [ "$order" = "nftop nfcapd" ]; then order="nfcapd nftop"; else order="nftop nfcapd"; fi
 done
 echo "   highest rate reached without loss: nftop $best_nftop flows/s, nfcapd $best_nfcapd flows/s"
 [ "$lost_nftop" = 0 ] && echo "   nftop lost nothing at any rate: its limit is above what the sender reached"

@@ -2,10 +2,18 @@
  * realistic mix: Zipf-like source and destination popularity, common
  * service ports, TCP/UDP/ICMP. Deterministic for a seed. For benchmarks.
  *
- *   mkexport OUT.pcap FLOWS [SOURCES] [DESTINATIONS] [SEED]
+ *   mkexport OUT.pcap FLOWS [SOURCES] [DESTINATIONS] [SEED] [RECORDS]
+ *
+ * SOURCES and DESTINATIONS default to 200000 and 1000000. SEED "-" (or
+ * empty, or no SEED) means the default seed. RECORDS is the number of flow
+ * records (38 bytes each) per datagram, 1 to 1500, default 30: 200 makes
+ * datagrams of 7.6 KB, as exporters send on a network with a 9000-byte MTU.
+ * The flows are the same for any RECORDS, only packed differently; with the
+ * defaults the output is what it was before RECORDS existed.
  *
  * Addresses are drawn from public ranges (with a share of RFC 1918 ones),
  * so GeoIP lookups see many repeats, as on a real collector. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,16 +65,51 @@ static uint32_t addr(uint32_t k, uint32_t salt)
 
 static const uint16_t ports[] = { 443, 80, 53, 22, 123, 25, 993, 8080, 3478, 5228, 1194, 853 };
 
+static const uint16_t tpl[][2] = {
+	{ 8, 4 }, { 12, 4 }, { 7, 2 }, { 11, 2 }, { 4, 1 }, { 6, 1 }, { 1, 4 }, { 2, 4 },
+	{ 22, 4 }, { 21, 4 }, { 10, 4 }, { 14, 4 },
+};
+enum {
+	NTPL = sizeof tpl / sizeof tpl[0],
+	REC = 4 + 4 + 2 + 2 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4,	/* bytes per flow record */
+	PER_DEFAULT = 30, PER_MAX = 1500,
+	/* Ethernet, IPv4, UDP, v9 header; template flowset; data flowset header */
+	HDRS = 14 + 20 + 8 + 20, TPL_SET = 8 + NTPL * 4, DATA_HDR = 4,
+	FRAME_MAX = HDRS + TPL_SET + DATA_HDR + PER_MAX * REC,
+};
+/* The IP total length, the UDP length and the pcap record length are all
+ * at most the frame's length, so one bound covers the three. */
+_Static_assert(FRAME_MAX <= 65535, "PER_MAX records do not fit a datagram");
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mkexport OUT.pcap FLOWS [SOURCES] [DESTINATIONS] [SEED|-] [RECORDS]\n"
+		"  RECORDS: flow records per datagram, 1-%d (default %d)\n", PER_MAX, PER_DEFAULT);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: mkexport OUT.pcap FLOWS [SOURCES] [DESTINATIONS] [SEED]\n");
-		return 2;
-	}
+	if (argc < 3 || argc > 7)
+		return usage();
 	uint64_t flows = strtoull(argv[2], NULL, 10);
 	uint32_t nsrc = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 200000;
 	uint32_t ndst = argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 10) : 1000000;
-	rng_state = argc > 5 ? strtoull(argv[5], NULL, 10) * 7919 + 1 : 88172645463325252ULL;
+	if (argc > 5 && argv[5][0] != '\0' && strcmp(argv[5], "-") != 0)
+		rng_state = strtoull(argv[5], NULL, 10) * 7919 + 1;
+	else
+		rng_state = 88172645463325252ULL;
+	uint32_t per = PER_DEFAULT;
+	if (argc > 6) {
+		char *end;
+		errno = 0;
+		long v = strtol(argv[6], &end, 10);
+		if (errno || end == argv[6] || *end || v < 1 || v > PER_MAX) {
+			fprintf(stderr, "mkexport: RECORDS must be 1 to %d, not '%s'\n", PER_MAX, argv[6]);
+			return usage();
+		}
+		per = (uint32_t)v;
+	}
 	FILE *f = fopen(argv[1], "wb");
 	if (!f) {
 		perror(argv[1]);
@@ -79,17 +122,12 @@ int main(int argc, char **argv)
 	le32(gh + 20, 1);
 	fwrite(gh, 1, sizeof gh, f);
 
-	enum { PER = 30, REC = 4 + 4 + 2 + 2 + 1 + 1 + 4 + 4 + 4 + 4 + 4 + 4 };
-	static const uint16_t tpl[][2] = {
-		{ 8, 4 }, { 12, 4 }, { 7, 2 }, { 11, 2 }, { 4, 1 }, { 6, 1 }, { 1, 4 }, { 2, 4 },
-		{ 22, 4 }, { 21, 4 }, { 10, 4 }, { 14, 4 },
-	};
-	const int ntpl = (int)(sizeof tpl / sizeof tpl[0]);
-	uint8_t pkt[2048];
+	const int ntpl = NTPL;
+	static uint8_t pkt[FRAME_MAX];
 	uint32_t seq = 0, t0 = 1767323045;
 	uint64_t done = 0;
 	while (done < flows) {
-		uint32_t n = flows - done < PER ? (uint32_t)(flows - done) : PER;
+		uint32_t n = flows - done < per ? (uint32_t)(flows - done) : per;
 		/* 100k flows per second of capture time. */
 		uint32_t now = t0 + (uint32_t)(done / 100000);
 		uint32_t usec = (uint32_t)(done % 100000) * 10;
