@@ -76,7 +76,8 @@ static inline void rouse(_Atomic uint32_t *w)
 	}
 }
 
-/* One more round of waiting for ready(p): spin, yield, then sleep on *w. */
+/* One more round of waiting for ready(p): spin, yield, then sleep on *w
+ * until woken (w NULL: for 200 us, for a flag nothing wakes). */
 static void wait_for(struct flowpipe *p, unsigned *idle, _Atomic uint32_t *w, bool (*ready)(struct flowpipe *p))
 {
 	if (++*idle < SPINS)
@@ -85,23 +86,15 @@ static void wait_for(struct flowpipe *p, unsigned *idle, _Atomic uint32_t *w, bo
 		sched_yield();
 		return;
 	}
+	if (!w) {
+		struct timespec ts = { 0, 200000 };
+		nanosleep(&ts, NULL);
+		return;
+	}
 	atomic_store(w, 1);
 	if (!ready(p))
 		futex_wait(w, 1);
 	atomic_store_explicit(w, 0, memory_order_relaxed);
-}
-
-/* For flowpipe_await, whose flag nothing wakes: spin, yield, nap. */
-static void nap(unsigned *idle)
-{
-	if (++*idle < SPINS)
-		return;
-	if (*idle < SPINS + YIELDS) {
-		sched_yield();
-		return;
-	}
-	struct timespec ts = { 0, 200000 };
-	nanosleep(&ts, NULL);
 }
 
 /* Whether the worker has messages (or the end) to see. */
@@ -263,7 +256,7 @@ void flowpipe_await(const atomic_bool *flag)
 {
 	unsigned idle = 0;
 	while (!atomic_load_explicit(flag, memory_order_acquire))
-		nap(&idle);
+		wait_for(NULL, &idle, NULL, NULL);
 }
 
 void flowpipe_stop(struct flowpipe *p)
