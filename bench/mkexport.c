@@ -122,7 +122,6 @@ int main(int argc, char **argv)
 	le32(gh + 20, 1);
 	fwrite(gh, 1, sizeof gh, f);
 
-	const int ntpl = NTPL;
 	static uint8_t pkt[FRAME_MAX];
 	uint32_t seq = 0, t0 = 1767323045;
 	uint64_t done = 0;
@@ -134,9 +133,9 @@ int main(int argc, char **argv)
 		uint8_t *p = pkt + 14 + 20 + 8, *q = p + 20;
 		uint16_t count = (uint16_t)n;
 		if (seq % 64 == 0) {
-			put16(q, 0); put16(q + 2, (uint16_t)(8 + ntpl * 4)); put16(q + 4, 256); put16(q + 6, (uint16_t)ntpl);
+			put16(q, 0); put16(q + 2, (uint16_t)TPL_SET); put16(q + 4, 256); put16(q + 6, (uint16_t)NTPL);
 			q += 8;
-			for (int i = 0; i < ntpl; i++, q += 4) {
+			for (int i = 0; i < NTPL; i++, q += 4) {
 				put16(q, tpl[i][0]);
 				put16(q + 2, tpl[i][1]);
 			}
